@@ -1,0 +1,43 @@
+# The project's commands. `make help` lists them. Every target sets up .venv itself.
+SHELL := /bin/bash
+PYTHON_SYSTEM ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help report validate test administration verify clean lab lock suites
+
+help: ## List the targets with one line each
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@echo "[setup] creating $(VENV) from requirements.lock …"
+	@$(PYTHON_SYSTEM) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required, found " + sys.version.split()[0])'
+	@rm -rf $(VENV)
+	@$(PYTHON_SYSTEM) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@# The project on the venv's path (what an editable install does, without a build step).
+	@echo "$(CURDIR)" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/handlingsplan-rapport.pth"
+	@touch $(STAMP)
+	@echo "[setup] done"
+
+report: $(STAMP) ## Build output/report.html and output/report.pdf from data/raw/
+	@$(PY) -m pipeline report
+
+validate: $(STAMP) ## Check data/raw/ against expectations/ and write data docs to output/validation/
+	@$(PY) -m pipeline validate
+
+test: $(STAMP) ## Run the test suite (builds the report in temporary copies)
+	@$(PY) -m pytest
+
+suites: $(STAMP) ## Regenerate expectations/*.json from pipeline/schemas.py
+	@$(PY) -m pipeline write-suites
+
+clean: ## Remove output/, data/processed/ and build leftovers (keeps .venv)
+	rm -rf output data/processed .build
+
+lock: ## Re-resolve requirements.in into requirements.lock (needs the package registry)
+	@rm -rf /tmp/lock-venv && $(PYTHON_SYSTEM) -m venv /tmp/lock-venv
+	@/tmp/lock-venv/bin/pip install --quiet -r requirements.in
+	@{ echo "# Pinned environment of the pipeline (python 3.11). Regenerate with: make lock"; /tmp/lock-venv/bin/pip freeze; } > requirements.lock

@@ -1,0 +1,10 @@
+"""Reproducible pipeline for Stockholm city's report on social workers' working conditions.
+
+Researchers start a notebook with::
+
+    import pipeline
+    turnover = pipeline.load("turnover")
+"""
+from pipeline.datasets import load
+
+__all__ = ["load"]

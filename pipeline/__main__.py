@@ -1,0 +1,44 @@
+"""The single entry point: ``python -m pipeline <command>`` (the Makefile calls this)."""
+import argparse
+import sys
+
+from pipeline.errors import InputError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("validate", help="check data/raw/ and write GX data docs to output/validation/")
+    commands.add_parser("report", help="validate, process, run the notebooks and render output/")
+    commands.add_parser("write-suites", help="regenerate expectations/*.json from pipeline/schemas.py")
+    args = parser.parse_args(argv)
+
+    from pipeline import build
+
+    progress = build.Progress()
+    try:
+        if args.command == "validate":
+            build.validate_only(progress)
+        elif args.command == "report":
+            summary = build.build_report(progress)
+            total = sum(progress.timings.values())
+            print("Stage times: " + ", ".join(f"{k} {v:.1f} s" for k, v in progress.timings.items())
+                  + f"; total {total:.1f} s")
+            print(f"Report built from {summary['files']} validated raw files and {summary['runs']} notebook run(s): "
+                  "output/report.html, output/report.pdf")
+        elif args.command == "write-suites":
+            from pipeline import suites
+
+            for path in suites.write_all():
+                print(f"wrote {path}")
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except RuntimeError as exc:
+        print(f"error: {exc}\nNothing was published; output/ is unchanged.", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

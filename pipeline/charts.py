@@ -1,0 +1,104 @@
+"""Diagrams drawn with seaborn, returned as PNG bytes that are identical run after run.
+
+Colours come from seaborn's colour-blind palette, and every series also differs by
+marker or line style, so no reader depends on colour alone.
+"""
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import seaborn as sns  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+
+from pipeline import formatting as fmt  # noqa: E402
+
+PALETTE = sns.color_palette("colorblind")
+MAIN = "#0b4f8a"       # dark blue: 8.6:1 on white
+REFERENCE = "#5f5f5f"  # grey: 6.4:1 on white
+DPI = 150
+
+sns.set_theme(style="whitegrid", context="notebook", font="DejaVu Sans")
+plt.rcParams.update({"svg.hashsalt": "report", "axes.titlesize": 11, "axes.labelsize": 10,
+                     "xtick.labelsize": 9, "ytick.labelsize": 9, "legend.fontsize": 9})
+
+_percent_axis = FuncFormatter(lambda y, _pos: fmt.number(y * 100, 0) + fmt.NBSP + "%")
+
+
+def to_png(figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def rate_trend(years: list[int], lines: list[dict], ylabel: str = "Personalrörlighet") -> bytes:
+    """Lines of turnover rate by year; each line is {label, rates, style: 'main'|'reference'}."""
+    figure, axis = plt.subplots(figsize=(7.0, 3.4))
+    for line in lines:
+        main = line.get("style", "main") == "main"
+        axis.plot(years, line["rates"], label=line["label"], color=MAIN if main else REFERENCE,
+                  linestyle="-" if main else "--", marker="o" if main else "s", linewidth=2.2 if main else 1.6,
+                  markersize=5)
+    axis.yaxis.set_major_formatter(_percent_axis)
+    axis.set_ylim(bottom=0)
+    axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_ylabel(ylabel)
+    axis.set_xlabel("År")
+    if len(lines) > 1:
+        axis.legend(loc="lower left", frameon=True)
+    return to_png(figure)
+
+
+def small_multiples(years: list[int], panels: list[dict], reference_label: str, columns: int = 4) -> bytes:
+    """One small panel per administration: its rate (solid) against a reference line (dashed)."""
+    rows = -(-len(panels) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(2.1 * columns, 1.65 * rows), sharex=True, sharey=True)
+    flat = axes.flatten() if hasattr(axes, "flatten") else [axes]
+    top = max(max((r for r in p["rates"] + p["reference"] if r == r), default=0) for p in panels)
+    for axis, panel in zip(flat, panels):
+        axis.plot(years, panel["reference"], color=REFERENCE, linestyle="--", linewidth=1.1)
+        axis.plot(years, panel["rates"], color=MAIN, marker="o", markersize=2.5, linewidth=1.6)
+        axis.set_title(panel["label"], fontsize=8.5)
+        axis.yaxis.set_major_formatter(_percent_axis)
+        axis.set_ylim(0, top * 1.1 if top else 1)
+        axis.tick_params(labelsize=7)
+        axis.set_xticks([years[0], years[-1]])
+    for axis in flat[len(panels):]:
+        axis.set_visible(False)
+    figure.legend(handles=[plt.Line2D([], [], color=MAIN, marker="o", label="Förvaltningen"),
+                           plt.Line2D([], [], color=REFERENCE, linestyle="--", label=reference_label)],
+                  loc="lower center", ncol=2, frameon=False, fontsize=8, bbox_to_anchor=(0.5, -0.02))
+    figure.tight_layout(rect=(0, 0.04, 1, 1))
+    return to_png(figure)
+
+
+def grouped_bars(categories: list[str], groups: list[dict], ylabel: str) -> bytes:
+    """Bars per category, one bar per group ({label, values}), hatched so colour is not needed."""
+    figure, axis = plt.subplots(figsize=(7.0, 3.2))
+    width = 0.8 / max(len(groups), 1)
+    hatches = ["", "//", "..", "xx"]
+    for i, group in enumerate(groups):
+        positions = [x + (i - (len(groups) - 1) / 2) * width for x in range(len(categories))]
+        bars = axis.bar(positions, group["values"], width=width * 0.95, label=group["label"],
+                        color=PALETTE[i], hatch=hatches[i % len(hatches)], edgecolor="#222222", linewidth=0.5)
+        axis.bar_label(bars, labels=[fmt.number(v) for v in group["values"]], fontsize=8, padding=2)
+    axis.set_xticks(range(len(categories)), categories)
+    axis.set_ylabel(ylabel)
+    axis.legend(frameon=True)
+    axis.margins(y=0.15)
+    return to_png(figure)
+
+
+def ranked_bars(labels: list[str], values: list[int], xlabel: str) -> bytes:
+    """Horizontal bars, largest first, for ranked counts."""
+    figure, axis = plt.subplots(figsize=(7.0, 0.32 * len(labels) + 0.8))
+    positions = list(range(len(labels)))
+    bars = axis.barh(positions, values, color=MAIN)
+    axis.bar_label(bars, labels=[fmt.number(v) for v in values], fontsize=8, padding=2)
+    axis.set_yticks(positions, labels)
+    axis.invert_yaxis()
+    axis.set_xlabel(xlabel)
+    axis.margins(x=0.1)
+    return to_png(figure)

@@ -1,0 +1,113 @@
+"""The processed datasets: their files, columns, dtypes and meanings, and a loader.
+
+This registry is what ``pipeline.load`` reads with, what the data dictionary documents
+and what the build writes, so a column exists in one place only.
+"""
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import paths
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    dtype: str  # pandas dtype: "string", "Int64", "float64", "boolean"
+    meaning: str
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    filename: str
+    description: str
+    fields: list[Field]
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+
+TURNOVER = Dataset(
+    "turnover", "turnover.csv",
+    "Turnover per profession, administration and year; all-districts rows computed from the districts.",
+    [
+        Field("profession", "string", "biståndshandläggare or socialsekreterare."),
+        Field("administration", "string", "Administration as the report spells it; 'Stadsdelar total' for all districts."),
+        Field("administration_type", "string", "district, all_districts (computed sum of districts) or central."),
+        Field("year", "Int64", "Year the employments ended in.", "year"),
+        Field("ended", "Int64", "Permanent employments that ended during the year.", "persons"),
+        Field("headcount", "Int64", "Permanent employees on 31 December of the year before.", "persons"),
+        Field("rate", "float64", "ended / headcount; empty where headcount is 0.", "fraction (0.132 = 13,2 %)"),
+    ],
+)
+
+TURNOVER_PUBLISHED_TOTALS = Dataset(
+    "turnover_published_totals", "turnover_published_totals.csv",
+    "Each published 'Stadsdelar total' cell beside the sum of the districts.",
+    [
+        Field("profession", "string", "biståndshandläggare or socialsekreterare."),
+        Field("year", "Int64", "Year.", "year"),
+        Field("ended_published", "Int64", "Ended, as printed in the total row.", "persons"),
+        Field("headcount_published", "Int64", "Headcount, as printed in the total row.", "persons"),
+        Field("ended_computed", "Int64", "Ended, summed over the districts.", "persons"),
+        Field("headcount_computed", "Int64", "Headcount, summed over the districts.", "persons"),
+        Field("agrees", "boolean", "True when both printed cells equal the sums."),
+    ],
+)
+
+DATASETS = {d.name: d for d in [TURNOVER, TURNOVER_PUBLISHED_TOTALS]}
+
+
+def register(dataset: Dataset) -> Dataset:
+    DATASETS[dataset.name] = dataset
+    return dataset
+
+
+def write(dataset: Dataset, frame: pd.DataFrame, directory: Path) -> Path:
+    """Write a processed table: its registered columns in order, LF line ends, stable float text."""
+    missing = [c for c in dataset.columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{dataset.name}: the frame lacks the registered columns {missing}")
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / dataset.filename
+    frame[dataset.columns].to_csv(target, index=False, lineterminator="\n", float_format="%.6f")
+    return target
+
+
+def load(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
+    """A processed table as a DataFrame with its documented dtypes.
+
+    >>> turnover = load("turnover")   # doctest: +SKIP
+    """
+    if name not in DATASETS:
+        raise KeyError(f"unknown dataset '{name}'; available: {', '.join(sorted(DATASETS))}")
+    dataset = DATASETS[name]
+    directory = Path(processed_dir) if processed_dir is not None else paths.PROCESSED
+    path = directory / dataset.filename
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist: run 'make report' (or 'make process') first.")
+    frame = pd.read_csv(path, dtype={f.name: ("string" if f.dtype == "string" else "object") for f in dataset.fields},
+                        keep_default_na=False, na_values=[""])
+    for field in dataset.fields:
+        if field.dtype == "string":
+            frame[field.name] = frame[field.name].astype("string")
+        elif field.dtype == "boolean":
+            frame[field.name] = frame[field.name].map({"True": True, "False": False}).astype("boolean")
+        else:
+            frame[field.name] = pd.to_numeric(frame[field.name]).astype(field.dtype)
+    return frame[dataset.columns]
+
+ADMINISTRATIONS = register(Dataset(
+    "administrations", "administrations.csv",
+    "The reference list of administrations, passed through from data/raw/administrations.csv.",
+    [
+        Field("name", "string", "Administration exactly as the report spells it."),
+        Field("slug", "string", "ASCII name used in file names and links."),
+        Field("type", "string", "district, all_districts or central."),
+        Field("table_order", "Int64", "Row order in the report's Tabell 1 and 2."),
+    ],
+))

@@ -1,0 +1,90 @@
+"""What made this build: inputs and their checksums, code version, parameters, packages.
+
+The build date is the date of the code's commit, not the clock, so two builds of the
+same commit and data are byte-identical.
+"""
+import hashlib
+import json
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+from pipeline import paths
+
+PACKAGES = ["great-expectations", "pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert",
+            "nbformat", "nbclient", "ipykernel", "weasyprint", "pyyaml", "jinja2", "openpyxl"]
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _git(*args: str) -> str | None:
+    try:
+        result = subprocess.run(["git", *args], cwd=paths.ROOT, capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return result.stdout.strip()
+
+
+def code_version() -> dict:
+    """The commit, its date (the report's build date) and whether tracked files were edited."""
+    commit = _git("rev-parse", "HEAD")
+    date = _git("log", "-1", "--format=%cs") if commit else None
+    status = _git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit or "okänd", "date": date or "okänt datum",
+            "dirty": bool(status) if status is not None else None}
+
+
+def input_files(raw_dir: Path = paths.RAW) -> list[Path]:
+    """Every file whose content decides the report: data, suites, parameters, notebooks, code, lock."""
+    files = sorted(raw_dir.glob("*.csv")) + sorted(raw_dir.glob("*.json"))
+    files += sorted(paths.EXPECTATIONS.glob("*.json"))
+    files += [paths.REPORT_PARAMS, paths.ROOT / "requirements.lock"]
+    files += sorted(paths.NOTEBOOKS.glob("*.ipynb"))
+    files += sorted((paths.ROOT / "pipeline").rglob("*.py")) + sorted(paths.TEMPLATES.glob("*"))
+    return [f for f in files if f.is_file()]
+
+
+def is_data_docs(relative: Path) -> bool:
+    """GX's generated data docs: the one part of output/ that is not byte-identical."""
+    return relative.parts[:1] == ("validation",) and relative.name != "results.json"
+
+
+def describe(path: Path) -> dict:
+    return {"path": paths.relative(path), "bytes": path.stat().st_size, "sha256": sha256(path)}
+
+
+def manifest(runs: list, output_dir: Path, raw_dir: Path = paths.RAW) -> dict:
+    """The manifest written to ``output/manifest.json`` (its own entry excluded)."""
+    outputs = [
+        {"path": str(p.relative_to(output_dir)), "bytes": p.stat().st_size, "sha256": sha256(p)}
+        for p in sorted(output_dir.rglob("*"))
+        if p.is_file() and p.name != "manifest.json" and not is_data_docs(p.relative_to(output_dir))
+    ]
+    packages = {}
+    for name in PACKAGES:
+        try:
+            packages[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            packages[name] = None
+    return {
+        "code": code_version(),
+        "python": platform.python_version(),
+        "packages": packages,
+        "inputs": [describe(p) for p in input_files(raw_dir)],
+        "notebooks": [{"notebook": f"notebooks/{r.notebook}", "executed": f"output/notebooks/{r.executed}",
+                       "parameters": r.parameters} for r in runs],
+        "outputs": outputs,
+        "note": "output/validation/ holds Great Expectations' data docs, which embed run ids and times; "
+                "they are left out of the output checksums. output/validation/results.json is included.",
+    }
+
+
+def write_manifest(data: dict, target: Path) -> None:
+    target.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

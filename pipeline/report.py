@@ -1,0 +1,133 @@
+"""Running the notebooks (papermill) and rendering them (nbconvert → HTML → WeasyPrint PDF).
+
+Executed notebooks keep their code for researchers; the report hides it. Everything
+that varies between two runs of the same inputs (papermill's timings and metadata,
+random cell ids) is removed, so two builds give the same bytes.
+"""
+import html
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import nbformat
+
+from pipeline import paths
+from pipeline.sections import Run
+
+KERNEL = "python3"
+
+
+def _kernel_environment() -> None:
+    """Kernels import this project's ``pipeline`` and draw without a screen."""
+    existing = os.environ.get("PYTHONPATH", "")
+    if str(paths.ROOT) not in existing.split(os.pathsep):
+        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in [str(paths.ROOT), existing] if p)
+    os.environ["MPLBACKEND"] = "Agg"
+    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+
+
+def normalise(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop what differs between two runs: papermill metadata, timings, random cell ids."""
+    notebook.metadata.pop("papermill", None)
+    notebook.metadata.pop("widgets", None)
+    for number, cell in enumerate(notebook.cells):
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        cell["id"] = f"cell-{number}"
+    return notebook
+
+
+def execute(run: Run, stage: Path) -> str:
+    """Execute one notebook into ``<stage>/output/notebooks/``; return its path."""
+    import papermill
+
+    _kernel_environment()
+    target = stage / "output" / "notebooks" / run.executed
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        papermill.execute_notebook(
+            str(paths.NOTEBOOKS / run.notebook), str(target), parameters=run.parameters,
+            kernel_name=KERNEL, progress_bar=False, log_output=False, cwd=str(stage),
+            request_save_on_cell_execute=False,
+        )
+    except papermill.PapermillExecutionError as exc:
+        raise RuntimeError(f"notebooks/{run.notebook} ({run.key}) failed in cell {exc.exec_count}: "
+                           f"{exc.ename}: {exc.evalue}") from None
+    notebook = nbformat.read(target, as_version=4)
+    nbformat.write(normalise(notebook), target)
+    return str(target)
+
+
+def execute_all(runs: list[Run], stage: Path, workers: int | None = None) -> list[str]:
+    """Execute notebooks in parallel over the machine's cores; the first failure stops the build."""
+    workers = workers or min(len(runs), os.cpu_count() or 1)
+    if workers <= 1:
+        return [execute(run, stage) for run in runs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(execute, run, stage) for run in runs]
+        return [future.result() for future in futures]
+
+
+# ----------------------------------------------------------------------------- rendering
+
+_HEADING = re.compile(r"<h([1-6])([^>]*)>(.*?)</h\1>", re.S)
+_ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def slugify(text: str) -> str:
+    table = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e"})
+    text = text.lower().translate(table)
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "avsnitt"
+
+
+def notebook_body(notebook: nbformat.NotebookNode) -> str:
+    """The notebook's narrative and outputs as HTML: no code, no prompts, no stderr."""
+    from nbconvert import HTMLExporter
+
+    notebook = nbformat.from_dict(notebook)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
+    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, anchor_link_text="")
+    body, _ = exporter.from_notebook_node(notebook)
+    return body
+
+
+def assign_heading_ids(body: str, prefix: str, used: set[str]) -> tuple[str, list[dict]]:
+    """Give every heading a unique id under ``prefix``; return the HTML and the headings."""
+    headings = []
+
+    def replace(match):
+        level, text = int(match.group(1)), _ANCHOR.sub("", match.group(3)).strip()
+        plain = html.unescape(_TAGS.sub("", text)).strip()
+        base = f"{prefix}-{slugify(plain)}"
+        ident, n = base, 2
+        while ident in used:
+            ident, n = f"{base}-{n}", n + 1
+        used.add(ident)
+        headings.append({"level": level, "id": ident, "text": plain})
+        return f'<h{level} id="{ident}">{text}</h{level}>'
+
+    return _HEADING.sub(replace, body), headings
+
+
+def render_page(sections: list[dict], context: dict, template: str = "report.html.j2") -> str:
+    """The complete, self-contained HTML page from the section bodies."""
+    import jinja2
+
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.TEMPLATES), autoescape=True,
+                                     keep_trailing_newline=True)
+    css = (paths.TEMPLATES / "report.css").read_text(encoding="utf-8")
+    return environment.get_template(template).render(sections=sections, css=css, **context)
+
+
+def write_pdf(html_text: str, target: Path, base_url: Path) -> None:
+    """Print the HTML to PDF with WeasyPrint: A4, page numbers, tagged (PDF/UA-1)."""
+    import weasyprint
+
+    weasyprint.HTML(string=html_text, base_url=str(base_url)).write_pdf(
+        str(target), pdf_variant="pdf/ua-1", uncompressed_pdf=False)

@@ -1,0 +1,255 @@
+"""What each raw file must look like: its columns, their kinds and the rules they obey.
+
+This module is the single source of the rules. ``python -m pipeline write-suites``
+turns it into the Great Expectations suites committed under ``expectations/``, and a
+test fails when a committed suite differs from what this module says, so the JSON an
+auditor reviews and the rules the pipeline enforces cannot drift apart.
+
+Values that only the data or the parameter file can give (the valid administration
+names, the last valid year) are suite parameters (``{"$PARAMETER": name}``), filled in
+when a suite runs; see ``validation.suite_parameters``.
+"""
+from dataclasses import dataclass, field
+
+PROFESSIONS = ["biståndshandläggare", "socialsekreterare"]
+ADMINISTRATION_TYPES = ["district", "all_districts", "central"]
+MONTHS = ["april", "november"]
+QUESTIONS = ["kommit_langst", "storsta_behov"]
+ALTERNATIVES = [1, 2, 3]
+RANKING_ROWS_EXTRA = ["övrigt", "ej_svar", "total"]
+RESPONDENT_DIMENSIONS = ["area", "role"]
+DOCUMENTS = ["002", "003"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a raw file.
+
+    ``kind`` is ``text``, ``int`` (a whole number written with digits only) or
+    ``decimal`` (digits with an optional decimal point). ``allowed`` is a list of
+    values or the name of a suite parameter holding them.
+    """
+
+    name: str
+    kind: str
+    meaning: str
+    required: bool = True
+    allowed: list | str | None = None
+    minimum: int | float | None = None
+    maximum: int | float | str | None = None
+    pattern: str | None = None
+    pattern_rule: str | None = None
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class PairRule:
+    """``larger`` must be at least ``smaller`` on every row."""
+
+    larger: str
+    smaller: str
+    why: str
+
+
+@dataclass(frozen=True)
+class RawFile:
+    name: str
+    filename: str
+    description: str
+    columns: list[Column]
+    key: list[str]
+    pairs: list[PairRule] = field(default_factory=list)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+SOURCE = Column("source", "text", "Document and table or passage the row was transcribed from.")
+
+ADMINISTRATIONS = RawFile(
+    name="administrations",
+    filename="administrations.csv",
+    description="Reference list of the administrations, the single source of their names.",
+    columns=[
+        Column("name", "text", "Administration exactly as the report spells it."),
+        Column("slug", "text", "ASCII name for file names and links.",
+               pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+               pattern_rule="lower-case ASCII letters, digits and single hyphens"),
+        Column("type", "text", "district, all_districts (the report's 'Stadsdelar total') or central.",
+               allowed=ADMINISTRATION_TYPES),
+        Column("table_order", "int", "Row order in the report's Tabell 1 and 2.", minimum=1),
+        SOURCE,
+    ],
+    key=["name"],
+)
+
+TURNOVER = RawFile(
+    name="turnover",
+    filename="turnover.csv",
+    description="Tabell 1 and 2: permanently employed staff who ended, of those employed on 31 December of the year before.",
+    columns=[
+        Column("profession", "text", "Profession.", allowed=PROFESSIONS),
+        Column("administration", "text", "Administration as printed in the table.",
+               allowed="administration_names"),
+        Column("year", "int", "Year the employments ended in.", minimum="series_start",
+               maximum="current_year", unit="year"),
+        Column("ended", "int", "Permanent employments that ended during the year.", minimum=0,
+               unit="persons"),
+        Column("headcount", "int", "Permanent employees on 31 December of the year before.",
+               minimum=0, unit="persons"),
+        SOURCE,
+    ],
+    key=["profession", "administration", "year"],
+    pairs=[PairRule("headcount", "ended",
+                    "more people cannot leave than were employed; the report's 0/0 cells satisfy this")],
+)
+
+CONSULTANTS = RawFile(
+    name="consultants",
+    filename="consultants.csv",
+    description="Tabell 3: hired social workers on one day in April and one in November.",
+    columns=[
+        Column("year", "int", "Year of the count.", minimum="series_start", maximum="current_year",
+               unit="year"),
+        Column("month", "text", "Month of the count.", allowed=MONTHS),
+        Column("consultants", "int", "Consultants working in the administrations that day.",
+               minimum=0, unit="persons"),
+        SOURCE,
+    ],
+    key=["year", "month"],
+)
+
+DISTRICT_FACTS = RawFile(
+    name="district_facts",
+    filename="district_facts.csv",
+    description="Each district section's opening facts (inhabitants, age shares, ill-health, social assistance, staff).",
+    columns=[
+        Column("administration", "text", "District.", allowed="district_names"),
+        Column("inhabitants", "int", "Inhabitants.", minimum=0, unit="persons"),
+        Column("under_20_pct", "decimal", "Share of inhabitants under 20.", minimum=0, maximum=100,
+               unit="per cent"),
+        Column("over_65_pct", "decimal", "Share of inhabitants over 65.", minimum=0, maximum=100,
+               unit="per cent"),
+        Column("ohalsotal_days", "decimal", "Ohälsotal: days of sickness benefit per person and year.",
+               minimum=0, maximum=366, unit="days"),
+        Column("ekonomiskt_bistand_pct", "decimal", "Share of inhabitants receiving social assistance.",
+               minimum=0, maximum=100, unit="per cent"),
+        Column("socialsekreterare", "int", "Permanently employed socialsekreterare (as the section states it).",
+               minimum=0, unit="persons"),
+        Column("bistandshandlaggare", "int", "Permanently employed biståndshandläggare (as the section states it).",
+               minimum=0, unit="persons"),
+        Column("approximate", "text", "Columns the report prefixes with 'ca', separated by ';'.",
+               required=False,
+               pattern=r"^(inhabitants|under_20_pct|over_65_pct|ohalsotal_days|ekonomiskt_bistand_pct|socialsekreterare|bistandshandlaggare)(;(inhabitants|under_20_pct|over_65_pct|ohalsotal_days|ekonomiskt_bistand_pct|socialsekreterare|bistandshandlaggare))*$",
+               pattern_rule="column names of this file separated by ';'"),
+        SOURCE,
+    ],
+    key=["administration"],
+)
+
+ACTION_PLAN_POINTS = RawFile(
+    name="action_plan_points",
+    filename="action_plan_points.csv",
+    description="The 13 points of the action plan, the single source of their labels.",
+    columns=[
+        Column("point", "int", "Point number.", minimum=1, maximum=13),
+        Column("label", "text", "The point as the researcher's tables name it."),
+        SOURCE,
+    ],
+    key=["point"],
+)
+
+PERCENT_AS_PRINTED = dict(
+    pattern=r"^(\d+|\d*[.,]\d+)%?$",
+    pattern_rule="a percentage as printed: digits with an optional decimal comma or point and '%'",
+)
+
+RESEARCHER_RESPONDENTS = RawFile(
+    name="researcher_respondents",
+    filename="researcher_respondents.csv",
+    description="Respondents to the researcher's questionnaire, by area (Tabell 4) and by role.",
+    columns=[
+        Column("dimension", "text", "area (Tabell 4) or role (chefer/medarbetare).",
+               allowed=RESPONDENT_DIMENSIONS),
+        Column("category", "text", "Area or role as printed; 'Totalt' is the printed total row."),
+        Column("count", "int", "Respondents.", minimum=0, unit="persons"),
+        Column("printed_percent", "text", "Percentage exactly as printed.", required=False,
+               unit="per cent", **PERCENT_AS_PRINTED),
+        SOURCE,
+    ],
+    key=["dimension", "category"],
+)
+
+RESEARCHER_RANKINGS = RawFile(
+    name="researcher_rankings",
+    filename="researcher_rankings.csv",
+    description="The six ranked tables of Bilaga 4 as printed, Övrigt, Ej svar and Total rows included.",
+    columns=[
+        Column("question", "text", "kommit_langst or storsta_behov.", allowed=QUESTIONS),
+        Column("alternative", "int", "Which of the three named areas the table counts.",
+               allowed=ALTERNATIVES),
+        Column("row", "int", "Printed row order within the table.", minimum=1),
+        Column("printed_label", "text", "Row label exactly as printed, quirks included."),
+        Column("point", "text", "Action-plan point the row's numbers belong to, or övrigt, ej_svar, total.",
+               allowed="ranking_points"),
+        Column("count", "int", "Count as printed; empty where the table prints none.",
+               required=False, minimum=0, unit="respondents"),
+        Column("printed_percent", "text", "Percentage exactly as printed.", required=False,
+               unit="per cent", **PERCENT_AS_PRINTED),
+        SOURCE,
+    ],
+    key=["question", "alternative", "point"],
+)
+
+RESEARCHER_OPEN_ANSWERS = RawFile(
+    name="researcher_open_answers",
+    filename="researcher_open_answers.csv",
+    description="Coded open answers of the researcher's questionnaire: how often each theme was named.",
+    columns=[
+        Column("question", "text", "Questionnaire question the answers belong to.",
+               pattern=r"^[a-z0-9_]+$", pattern_rule="a lower-case ASCII id"),
+        Column("category", "text", "Theme as the researcher headed it."),
+        Column("count", "int", "Times the theme was named.", minimum=0, unit="mentions"),
+        SOURCE,
+    ],
+    key=["question", "category"],
+)
+
+PUBLISHED_CLAIMS = RawFile(
+    name="published_claims",
+    filename="published_claims.csv",
+    description="Every numeric statement of the published documents the audit recomputes.",
+    columns=[
+        Column("claim_id", "text", "Stable id of the claim.", pattern=r"^[A-Za-z0-9_.-]+$",
+               pattern_rule="written with ASCII letters, digits, '.', '_' and '-' only"),
+        Column("document", "text", "Seed document: 002 (the report) or 003 (Bilaga 4).",
+               allowed=DOCUMENTS),
+        Column("passage", "text", "Section, table and line in the document."),
+        Column("quote", "text", "The statement verbatim."),
+        Column("published", "decimal", "The published figure, in the unit the report prints.",
+               minimum=0),
+        Column("measure", "text", "The recomputed measure it should equal (see pipeline/audit.py).",
+               required=False, allowed="measures"),
+        Column("parameters", "text", "key=value pairs separated by ';' selecting the measure.",
+               required=False),
+        Column("note", "text", "Auditor's note; the reason when no measure applies.", required=False),
+    ],
+    key=["claim_id"],
+)
+
+RAW_FILES = [
+    ADMINISTRATIONS,
+    TURNOVER,
+    CONSULTANTS,
+    DISTRICT_FACTS,
+    ACTION_PLAN_POINTS,
+    RESEARCHER_RESPONDENTS,
+    RESEARCHER_RANKINGS,
+    RESEARCHER_OPEN_ANSWERS,
+    PUBLISHED_CLAIMS,
+]
+BY_NAME = {f.name: f for f in RAW_FILES}

@@ -1,0 +1,26 @@
+"""The report's sections in the report's order, and the parameters each notebook gets.
+
+One list for the order of chapters in ``output/report.html``; the notebooks named here
+declare exactly the parameters returned by ``parameters`` (a test checks this with
+``papermill.inspect_notebook``).
+"""
+from dataclasses import dataclass, field
+
+PROCESSED_DIR = "data/processed"  # relative to the build tree the notebooks run in
+
+
+@dataclass(frozen=True)
+class Run:
+    """One notebook execution: which notebook, where its executed copy goes, with what."""
+
+    key: str               # unique id, also the prefix of the section's HTML ids
+    notebook: str          # file under notebooks/
+    executed: str          # path under output/notebooks/
+    parameters: dict = field(default_factory=dict)
+
+
+def report_runs() -> list[Run]:
+    """Every notebook run of the full report, in the order its chapters appear."""
+    return [
+        Run("turnover", "turnover.ipynb", "turnover.ipynb", {"processed_dir": PROCESSED_DIR}),
+    ]

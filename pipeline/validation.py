@@ -1,0 +1,229 @@
+"""Validate every raw file with its Great Expectations suite before anything is computed.
+
+The suites are read from ``expectations/*.json`` (committed, reviewed like code) and run
+in an ephemeral GX context: no GX project tree is needed. A failure becomes one line per
+offending cell: file, line, column, value and the rule from the expectation's meta.
+"""
+import datetime as dt
+import json
+import logging
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import paths, rawio
+from pipeline.config import ReportParams
+from pipeline.errors import InputError, suggestion
+from pipeline.schemas import BY_NAME, RAW_FILES, RANKING_ROWS_EXTRA, RawFile
+from pipeline.suites import WRITTEN
+
+MAX_MESSAGES = 25
+
+
+def frame_for_gx(spec: RawFile, text: pd.DataFrame) -> pd.DataFrame:
+    """Typed values for the value rules, and each number's text as written for the format rules."""
+    frame = pd.DataFrame({rawio.LINE: text[rawio.LINE].astype("int64")})
+    companions = {}
+    for column in spec.columns:
+        values = text[column.name]
+        if column.kind in ("int", "decimal"):
+            pattern = r"^-?\d+$" if column.kind == "int" else r"^-?\d+(\.\d+)?$"
+            ok = values.map(lambda v: bool(re.match(pattern, v)))
+            frame[column.name] = pd.to_numeric(values.where(ok), errors="coerce").astype("float64")
+            companions[column.name + WRITTEN] = values.map(lambda v: v if v != "" else None).astype(object)
+        else:
+            frame[column.name] = values.map(lambda v: v if v != "" else None).astype(object)
+    for name, values in companions.items():
+        frame[name] = values
+    return frame
+
+
+def typed(spec: RawFile, frame: pd.DataFrame) -> pd.DataFrame:
+    """The validated table with pandas dtypes: Int64, float64 or string."""
+    out = pd.DataFrame(index=frame.index)
+    for column in spec.columns:
+        if column.kind == "int":
+            out[column.name] = frame[column.name].astype("Int64")
+        elif column.kind == "decimal":
+            out[column.name] = frame[column.name].astype("float64")
+        else:
+            out[column.name] = frame[column.name].astype("string")
+    out[rawio.LINE] = frame[rawio.LINE]
+    return out.reset_index(drop=True)
+
+
+def suite_parameters(params: ReportParams, reference: dict[str, pd.DataFrame], today: dt.date | None = None) -> dict:
+    """Values the suites take from the reference files and the parameter file."""
+    from pipeline import audit  # the measures the audit knows are the valid ones
+
+    today = today or dt.date.today()
+    admins = reference["administrations"]
+    return {
+        "administration_names": sorted(admins["name"].tolist()),
+        "district_names": sorted(admins.loc[admins["type"] == "district", "name"].tolist()),
+        "ranking_points": [str(p) for p in reference["action_plan_points"]["point"].tolist()] + RANKING_ROWS_EXTRA,
+        "measures": sorted(audit.MEASURES),
+        "series_start": params.series_start,
+        "current_year": today.year,
+    }
+
+
+class _Runner:
+    """One ephemeral GX context, with data docs written under ``docs_dir`` when given."""
+
+    def __init__(self, docs_dir: Path | None):
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self.gx = gx
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self.source = self.context.data_sources.add_pandas("raw")
+        self.docs_dir = docs_dir
+        if docs_dir is not None:
+            self.context.add_data_docs_site(
+                site_name="validation",
+                site_config={
+                    "class_name": "SiteBuilder",
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                    "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                                      "base_directory": str(docs_dir)},
+                },
+            )
+
+    def run(self, spec: RawFile, frame: pd.DataFrame, parameters: dict):
+        gx = self.gx
+        suite_path = paths.EXPECTATIONS / f"{spec.name}.json"
+        if not suite_path.exists():
+            raise InputError(f"{paths.relative(suite_path)} is missing: every raw file needs its suite; "
+                             "run 'make suites' to write it from pipeline/schemas.py.")
+        data = json.loads(suite_path.read_text(encoding="utf-8"))
+        suite = self.context.suites.add(gx.ExpectationSuite(**data))
+        asset = self.source.add_dataframe_asset(spec.name)
+        batch = asset.add_batch_definition_whole_dataframe(spec.name)
+        definition = self.context.validation_definitions.add(
+            gx.ValidationDefinition(name=spec.name, data=batch, suite=suite))
+        return definition.run(
+            batch_parameters={"dataframe": frame},
+            expectation_parameters=parameters,
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [rawio.LINE]},
+        )
+
+    def build_docs(self):
+        if self.docs_dir is not None:
+            self.context.build_data_docs()
+
+
+def _messages(spec: RawFile, path: Path, result, text: pd.DataFrame, parameters: dict) -> list[str]:
+    where = paths.relative(path)
+    raw_by_line = text.set_index(rawio.LINE)
+    messages = []
+    for item in result.results:
+        if item.success:
+            continue
+        config = item.expectation_config
+        rule = config.meta.get("rule", config.type)
+        if item.exception_info and item.exception_info.get("raised_exception"):
+            messages.append(f"{where}: the check '{rule}' could not run: {item.exception_info.get('exception_message')}")
+            continue
+        column = config.kwargs.get("column") or config.kwargs.get("column_A")
+        shown = column.removesuffix(WRITTEN) if column else None
+        failures = item.result.get("unexpected_index_list") or []
+        if not failures:
+            observed = item.result.get("observed_value")
+            messages.append(f"{where}: {rule} (found {observed}).")
+            continue
+        key_columns = config.kwargs.get("column_list")
+        for failure in failures:
+            line = int(failure[rawio.LINE])
+            row = raw_by_line.loc[line]
+            if key_columns:
+                value = " / ".join(str(row[c]) for c in key_columns)
+                messages.append(f"{where}, line {line}, columns {', '.join(key_columns)}: value '{value}' repeats an earlier row — {rule}.")
+                continue
+            if config.type.startswith("expect_column_pair"):
+                value = f"{row[config.kwargs['column_B']]} > {row[config.kwargs['column_A']]}"
+                messages.append(f"{where}, line {line}, column '{config.kwargs['column_B']}': value {value} — {rule}.")
+                continue
+            value = row[shown]
+            hint = ""
+            if config.type == "expect_column_values_to_be_in_set":
+                valid = config.kwargs["value_set"]
+                if isinstance(valid, dict):
+                    valid = parameters.get(valid.get("$PARAMETER"), [])
+                hint = suggestion(value, [str(v) for v in valid])
+            shown_value = "blank" if value == "" else f"'{value}'"
+            messages.append(f"{where}, line {line}, column '{shown}': value {shown_value} — {rule}{hint}.")
+    return messages
+
+
+def _validate_one(runner: _Runner, spec: RawFile, raw_dir: Path, parameters: dict, report: dict) -> pd.DataFrame | list[str]:
+    path = raw_dir / spec.filename
+    text = rawio.read_text_table(spec, path)
+    frame = frame_for_gx(spec, text)
+    result = runner.run(spec, frame, parameters)
+    report[spec.name] = {
+        "file": f"data/raw/{spec.filename}",
+        "rows": len(frame),
+        "expectations": len(result.results),
+        "failed": sum(1 for r in result.results if not r.success),
+        "success": bool(result.success),
+    }
+    if result.success:
+        return typed(spec, frame)
+    return _messages(spec, path, result, text, parameters)
+
+
+def validate_all(params: ReportParams, raw_dir: Path = paths.RAW, docs_dir: Path | None = None,
+                 specs: list[RawFile] = RAW_FILES, today: dt.date | None = None) -> tuple[dict, dict]:
+    """Validate every raw file; return ({name: typed table}, summary) or raise ``InputError``.
+
+    The reference lists are validated first, since their values are the valid values
+    of the other files. All files are checked before the build stops, so one run shows
+    every problem.
+    """
+    runner = _Runner(docs_dir)
+    summary: dict = {}
+    tables: dict = {}
+    messages: list[str] = []
+    reference_names = ["administrations", "action_plan_points"]
+    base = {"series_start": params.series_start, "current_year": (today or dt.date.today()).year}
+    for name in reference_names:
+        outcome = _validate_one(runner, BY_NAME[name], raw_dir, base, summary)
+        if isinstance(outcome, list):
+            messages += outcome
+        else:
+            tables[name] = outcome
+    if messages:
+        runner.build_docs()
+        raise InputError(_joined(messages))
+    parameters = suite_parameters(params, tables, today)
+    for spec in specs:
+        if spec.name in reference_names:
+            continue
+        try:
+            outcome = _validate_one(runner, spec, raw_dir, parameters, summary)
+        except InputError as exc:
+            messages.append(str(exc))
+            continue
+        if isinstance(outcome, list):
+            messages += outcome
+        else:
+            tables[spec.name] = outcome
+    runner.build_docs()
+    if messages:
+        raise InputError(_joined(messages))
+    return tables, summary
+
+
+def _joined(messages: list[str]) -> str:
+    shown = messages[:MAX_MESSAGES]
+    more = len(messages) - len(shown)
+    text = "Raw data failed validation; nothing was built and output/ is unchanged.\n" + "\n".join(f"  {m}" for m in shown)
+    if more:
+        text += f"\n  … and {more} more."
+    return text

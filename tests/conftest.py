@@ -1,0 +1,58 @@
+"""Shared fixtures: a disposable copy of the project, and one built copy for output checks."""
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+COPIED = ["pipeline", "notebooks", "data/raw", "expectations", "report.yml", "requirements.lock", "pyproject.toml"]
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of everything a build reads, without outputs, so tests never touch the real ones."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
+def run_pipeline(root: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    """``python -m pipeline ARGS`` in ``root``, importing that copy's code."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def tree_digest(*directories: Path) -> dict[str, str]:
+    """Path → SHA-256 of every file under the directories (empty when a directory is missing)."""
+    digests = {}
+    for directory in directories:
+        if not directory.exists():
+            continue
+        for path in sorted(directory.rglob("*")):
+            if path.is_file():
+                digests[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digests
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory) -> Path:
+    """One full build of a copy of the project, shared by the tests that read outputs."""
+    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    result = run_pipeline(root, "report")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root
+
+
+@pytest.fixture()
+def project(tmp_path) -> Path:
+    return copy_project(tmp_path / "project")
