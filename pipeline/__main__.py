@@ -26,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
                   + f"; total {total:.1f} s")
             print(f"Report built from {summary['files']} validated raw files and {summary['runs']} notebook run(s): "
                   "output/report.html, output/report.pdf")
+            counts = summary["audit"]
+            print(f"Audit: {counts['checks']} published figures checked: {counts['ok']} ok, "
+                  f"{counts['mismatch']} mismatch, {counts['not_checkable']} not checkable "
+                  "(output/audit/reconciliation.csv)")
         elif args.command == "write-suites":
             from pipeline import suites
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from pipeline import config, paths, process, provenance, publish, report, sections, validation
+from pipeline import audit, config, paths, process, provenance, publish, report, sections, validation
 
 
 class Progress:
@@ -66,6 +66,8 @@ def build_report(progress: Progress, runs: list[sections.Run] | None = None) -> 
         with progress.stage("process", "computing data/processed/"):
             frames = process.build(tables, params)
             process.write_all(frames, stage / "data" / "processed")
+        with progress.stage("audit", "writing output/audit/ (published figures recomputed)"):
+            write_audit(frames["reconciliation"], output / "audit", params.title)
         with progress.stage("execute", f"running {len(runs)} notebook(s) with papermill"):
             report.execute_all(runs, stage)
         with progress.stage("html", "rendering output/report.html"):
@@ -80,7 +82,17 @@ def build_report(progress: Progress, runs: list[sections.Run] | None = None) -> 
     except BaseException:
         publish.discard(stage)
         raise
-    return {"files": len(summary), "runs": len(runs)}
+    return {"files": len(summary), "runs": len(runs), "audit": audit.counts(frames["reconciliation"])}
+
+
+def write_audit(reconciliation, directory: Path, title: str) -> None:
+    """``reconciliation.csv`` (plain numbers, decimal point) and a readable HTML page beside it."""
+    from pipeline import audit_views
+
+    directory.mkdir(parents=True, exist_ok=True)
+    reconciliation[audit.COLUMNS].to_csv(directory / "reconciliation.csv", index=False, lineterminator="\n",
+                                         float_format="%.10g")
+    (directory / "reconciliation.html").write_text(audit_views.page(reconciliation, title), encoding="utf-8")
 
 
 def render_report(runs: list[sections.Run], stage: Path, params: config.ReportParams) -> str:

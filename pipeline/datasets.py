@@ -74,7 +74,7 @@ def write(dataset: Dataset, frame: pd.DataFrame, directory: Path) -> Path:
         raise ValueError(f"{dataset.name}: the frame lacks the registered columns {missing}")
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / dataset.filename
-    frame[dataset.columns].to_csv(target, index=False, lineterminator="\n", float_format="%.6f")
+    frame[dataset.columns].to_csv(target, index=False, lineterminator="\n", float_format="%.10g")
     return target
 
 
@@ -109,5 +109,84 @@ ADMINISTRATIONS = register(Dataset(
         Field("slug", "string", "ASCII name used in file names and links."),
         Field("type", "string", "district, all_districts or central."),
         Field("table_order", "Int64", "Row order in the report's Tabell 1 and 2."),
+    ],
+))
+
+CONSULTANTS = register(Dataset(
+    "consultants", "consultants.csv",
+    "Tabell 3: consultants working in the administrations on a day in April and in November.",
+    [
+        Field("year", "Int64", "Year of the count.", "year"),
+        Field("month", "string", "april or november."),
+        Field("consultants", "Int64", "Consultants counted that day.", "persons"),
+    ],
+))
+
+RESEARCHER_RESPONDENTS = register(Dataset(
+    "researcher_respondents", "researcher_respondents.csv",
+    "Respondents to the researcher's questionnaire by area (Tabell 4) and by role; totals recomputed.",
+    [
+        Field("dimension", "string", "area or role."),
+        Field("category", "string", "Area (Okänt, BOU, Ek, Funk, Psyk, Vuxen, Äldre) or role (chefer, medarbetare)."),
+        Field("count", "Int64", "Respondents.", "persons"),
+        Field("share", "float64", "count / sum of the dimension's counts.", "fraction"),
+    ],
+))
+
+RESEARCHER_MENTIONS = register(Dataset(
+    "researcher_mentions", "researcher_mentions.csv",
+    "The six ranked tables by action-plan point, with shares computed from the rows.",
+    [
+        Field("question", "string", "kommit_langst (progressed furthest) or storsta_behov (greatest need)."),
+        Field("alternative", "Int64", "1, 2 or 3: which of the three named areas the table counts."),
+        Field("point", "string", "Action-plan point 1…13, övrigt or ej_svar."),
+        Field("label", "string", "The point's label (data/raw/action_plan_points.csv), Övrigt or Ej svar."),
+        Field("count", "Int64", "Respondents naming the point (a blank printed cell counts as 0).", "respondents"),
+        Field("share", "float64", "count / sum of the table's rows.", "fraction"),
+    ],
+))
+
+RESEARCHER_POINT_TOTALS = register(Dataset(
+    "researcher_point_totals", "researcher_point_totals.csv",
+    "Mentions of each point summed over alternatives 1–3 (Ej svar left out).",
+    [
+        Field("question", "string", "kommit_langst or storsta_behov."),
+        Field("point", "string", "Action-plan point 1…13 or övrigt."),
+        Field("label", "string", "The point's label."),
+        Field("mentions", "Int64", "Times the point was named as alternative 1, 2 or 3.", "mentions"),
+    ],
+))
+
+RESEARCHER_TABLE_TOTALS = register(Dataset(
+    "researcher_table_totals", "researcher_table_totals.csv",
+    "Each ranked table's printed Total beside the sum of its rows.",
+    [
+        Field("question", "string", "kommit_langst or storsta_behov."),
+        Field("alternative", "Int64", "1, 2 or 3."),
+        Field("printed_total", "Int64", "Total as printed.", "respondents"),
+        Field("computed_total", "Int64", "Sum of the table's rows.", "respondents"),
+    ],
+))
+
+RESEARCHER_OPEN_ANSWERS = register(Dataset(
+    "researcher_open_answers", "researcher_open_answers.csv",
+    "Coded open answers: times each theme was named.",
+    [
+        Field("question", "string", "Question id (skillnad_egen_arbetssituation, skillnad_medarbetare, skillnad_klienter)."),
+        Field("category", "string", "Theme as the researcher headed it."),
+        Field("count", "Int64", "Times named.", "mentions"),
+    ],
+))
+
+RECONCILIATION = register(Dataset(
+    "reconciliation", "reconciliation.csv",
+    "Every published figure beside the same figure recomputed from the raw data.",
+    [
+        Field("check_id", "string", "The claim's id in data/raw/published_claims.csv."),
+        Field("description", "string", "The quote, and what was recomputed or why it could not be."),
+        Field("source", "string", "Document and passage of the published figure."),
+        Field("published", "float64", "The figure as published, in the unit the report prints (per cent as 5.2)."),
+        Field("computed", "float64", "The recomputed figure in the same unit; empty when not checkable."),
+        Field("status", "string", "ok, mismatch or not_checkable."),
     ],
 ))

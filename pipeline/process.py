@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import datasets, turnover
+from pipeline import audit, consultants, datasets, researcher, turnover
 from pipeline.config import ReportParams
 
 
@@ -12,11 +12,20 @@ def build(tables: dict[str, pd.DataFrame], params: ReportParams) -> dict[str, pd
     administrations = tables["administrations"]
     turnover_rows = turnover.tidy(tables["turnover"], administrations)
     totals = turnover.published_total_checks(tables["turnover"], turnover_rows, administrations)
-    return {
+    mentions = researcher.mentions(tables["researcher_rankings"], tables["action_plan_points"])
+    frames = {
         "administrations": administrations,
         "turnover": turnover_rows,
         "turnover_published_totals": totals,
+        "consultants": consultants.tidy(tables["consultants"]),
+        "researcher_respondents": researcher.respondents(tables["researcher_respondents"]),
+        "researcher_mentions": mentions,
+        "researcher_point_totals": researcher.point_totals(mentions),
+        "researcher_table_totals": researcher.table_totals(tables["researcher_rankings"], mentions),
+        "researcher_open_answers": researcher.open_answers(tables["researcher_open_answers"]),
     }
+    frames["reconciliation"] = audit.reconcile(tables["published_claims"], frames)
+    return frames
 
 
 def write_all(frames: dict[str, pd.DataFrame], directory: Path) -> list[Path]:

@@ -23,4 +23,7 @@ def report_runs() -> list[Run]:
     """Every notebook run of the full report, in the order its chapters appear."""
     return [
         Run("turnover", "turnover.ipynb", "turnover.ipynb", {"processed_dir": PROCESSED_DIR}),
+        Run("consultants", "consultants.ipynb", "consultants.ipynb", {"processed_dir": PROCESSED_DIR}),
+        Run("researcher", "researcher.ipynb", "researcher.ipynb", {"processed_dir": PROCESSED_DIR}),
+        Run("audit", "audit.ipynb", "audit.ipynb", {"processed_dir": PROCESSED_DIR}),
     ]

@@ -48,6 +48,8 @@ def typed(spec: RawFile, frame: pd.DataFrame) -> pd.DataFrame:
             out[column.name] = frame[column.name].astype("Int64")
         elif column.kind == "decimal":
             out[column.name] = frame[column.name].astype("float64")
+            # kept so that a figure can be compared at the precision it was printed with
+            out[column.name + WRITTEN] = frame[column.name + WRITTEN].astype("string")
         else:
             out[column.name] = frame[column.name].astype("string")
     out[rawio.LINE] = frame[rawio.LINE]

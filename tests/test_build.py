@@ -71,3 +71,38 @@ def test_notebooks_are_stored_without_outputs():
 def test_notebooks_never_read_raw_data():
     for path in (ROOT / "notebooks").glob("*.ipynb"):
         assert not re.search(r"data/raw", path.read_text(encoding="utf-8")), path.name
+
+
+def test_audit_files_and_report_section_agree_on_the_counts(built_project):
+    import pandas as pd
+
+    from pipeline import audit
+
+    output = built_project / "output"
+    reconciliation = pd.read_csv(output / "audit" / "reconciliation.csv")
+    assert list(reconciliation.columns) == audit.COLUMNS
+    assert set(reconciliation["status"]) <= set(audit.STATUSES)
+    claims = pd.read_csv(built_project / "data" / "raw" / "published_claims.csv", dtype=str)
+    assert list(reconciliation["check_id"]) == list(claims["claim_id"])
+    counts = audit.counts(reconciliation)
+    page = (output / "report.html").read_text(encoding="utf-8")
+    assert "Avstämning mot den publicerade rapporten" in page
+    assert f"Avstämningen omfattar {counts['checks']} publicerade uppgifter: {counts['ok']} stämmer" in page
+    for check_id in reconciliation.loc[reconciliation["status"] == "mismatch", "check_id"]:
+        assert check_id in page
+    assert (output / "audit" / "reconciliation.html").is_file()
+
+
+def test_researcher_processed_tables_have_the_promised_columns(built_project):
+    import pipeline
+
+    processed = built_project / "data" / "processed"
+    mentions = pipeline.load("researcher_mentions", processed)
+    assert list(mentions.columns) == ["question", "alternative", "point", "label", "count", "share"]
+    assert set(mentions["point"]) == {str(p) for p in range(1, 14)} | {"övrigt", "ej_svar"}
+    shares = mentions.groupby(["question", "alternative"])["share"].sum()
+    assert ((shares - 1).abs() < 1e-6).all()
+    totals = pipeline.load("researcher_point_totals", processed)
+    assert list(totals.columns) == ["question", "point", "label", "mentions"]
+    consultants = pipeline.load("consultants", processed)
+    assert list(consultants.columns) == ["year", "month", "consultants"]

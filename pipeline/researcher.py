@@ -1,0 +1,75 @@
+"""The follow-up researcher's questionnaire (Bilaga 4): respondents, ranked mentions, open answers.
+
+The ranked tables are transcribed as printed; here each table's counts are tidied by
+action-plan point, blanks read as 0 (the printed Total confirms it, see data/raw/README.md),
+and shares are computed from the rows, not taken from the printed percentages.
+"""
+import pandas as pd
+
+QUESTION_LABEL = {
+    "kommit_langst": "Inom vilka områden har arbetet kommit längst?",
+    "storsta_behov": "Inom vilka områden finns de största behoven av fortsatt utvecklingsarbete?",
+}
+EXTRA_LABEL = {"övrigt": "Övrigt", "ej_svar": "Ej svar"}
+ROLE_LABEL = {"chefer": "Chefer", "medarbetare": "Medarbetare"}
+TOTAL_CATEGORY = "Totalt"
+
+
+def point_labels(points: pd.DataFrame) -> dict[str, str]:
+    """Point → label: '1'…'13' from the reference list, plus Övrigt and Ej svar."""
+    labels = {str(int(p)): str(label) for p, label in zip(points["point"], points["label"])}
+    return {**labels, **EXTRA_LABEL}
+
+
+def mentions(rankings: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
+    """One row per question × alternative × point with its count and share of the table's rows."""
+    labels = point_labels(points)
+    rows = rankings[rankings["point"] != "total"].copy()
+    rows["count"] = rows["count"].fillna(0).astype("int64")
+    rows["alternative"] = rows["alternative"].astype("int64")
+    totals = rows.groupby(["question", "alternative"])["count"].transform("sum")
+    rows["share"] = (rows["count"] / totals.where(totals > 0)).astype("float64")
+    rows["label"] = rows["point"].map(labels)
+    order = {p: i for i, p in enumerate(labels)}
+    rows["_order"] = rows["point"].map(order)
+    rows = rows.sort_values(["question", "alternative", "_order"])
+    return rows[["question", "alternative", "point", "label", "count", "share"]].reset_index(drop=True)
+
+
+def point_totals(mention_rows: pd.DataFrame) -> pd.DataFrame:
+    """Mentions of each point over alternatives 1–3; 'Ej svar' is not a mention and is left out."""
+    rows = mention_rows[mention_rows["point"] != "ej_svar"]
+    totals = rows.groupby(["question", "point", "label"], as_index=False, sort=False)["count"].sum()
+    return totals.rename(columns={"count": "mentions"})[["question", "point", "label", "mentions"]]
+
+
+def ranked(totals: pd.DataFrame, question: str) -> pd.DataFrame:
+    """The points of one question, most mentioned first (ties in point order)."""
+    rows = totals[(totals["question"] == question) & (totals["point"] != "övrigt")].copy()
+    rows["_point"] = rows["point"].astype(int)
+    return rows.sort_values(["mentions", "_point"], ascending=[False, True]).drop(columns="_point").reset_index(drop=True)
+
+
+def table_totals(rankings: pd.DataFrame, mention_rows: pd.DataFrame) -> pd.DataFrame:
+    """Each ranked table's printed Total beside the sum of its rows."""
+    printed = rankings[rankings["point"] == "total"][["question", "alternative", "count"]].rename(
+        columns={"count": "printed_total"})
+    printed["alternative"] = printed["alternative"].astype("int64")
+    summed = mention_rows.groupby(["question", "alternative"], as_index=False)["count"].sum().rename(
+        columns={"count": "computed_total"})
+    return printed.merge(summed, on=["question", "alternative"], how="outer")
+
+
+def respondents(raw: pd.DataFrame) -> pd.DataFrame:
+    """Respondents by area and by role, with each category's share of its dimension's sum."""
+    rows = raw[raw["category"] != TOTAL_CATEGORY][["dimension", "category", "count"]].copy()
+    rows["count"] = rows["count"].astype("int64")
+    sums = rows.groupby("dimension")["count"].transform("sum")
+    rows["share"] = (rows["count"] / sums).astype("float64")
+    return rows.reset_index(drop=True)
+
+
+def open_answers(raw: pd.DataFrame) -> pd.DataFrame:
+    rows = raw[["question", "category", "count"]].copy()
+    rows["count"] = rows["count"].astype("int64")
+    return rows.reset_index(drop=True)

@@ -1,0 +1,90 @@
+"""The audit on small hand-made tables where the right answer is known."""
+import pandas as pd
+import pytest
+
+from pipeline import audit, researcher
+
+
+def _rankings(counts: dict[str, int], printed_total: int) -> pd.DataFrame:
+    rows = [{"question": "kommit_langst", "alternative": 1, "row": i + 1, "printed_label": p, "point": p,
+             "count": c, "printed_percent": ""} for i, (p, c) in enumerate(counts.items())]
+    rows.append({"question": "kommit_langst", "alternative": 1, "row": len(rows) + 1, "printed_label": "Total",
+                 "point": "total", "count": printed_total, "printed_percent": "100"})
+    return pd.DataFrame(rows)
+
+
+POINTS = pd.DataFrame({"point": [1, 2, 3], "label": ["Ett", "Två", "Tre"]})
+
+
+def _tables(counts, printed_total):
+    rankings = _rankings(counts, printed_total)
+    mentions = researcher.mentions(rankings, POINTS)
+    return {"researcher_mentions": mentions, "researcher_point_totals": researcher.point_totals(mentions)}
+
+
+def _claim(claim_id, published, measure, parameters, note=""):
+    return {"claim_id": claim_id, "document": "003", "passage": "test", "quote": claim_id,
+            "published": float(published), "published_as_written": str(published), "measure": measure,
+            "parameters": parameters, "note": note}
+
+
+def _statuses(claims, tables):
+    result = audit.reconcile(pd.DataFrame(claims), tables)
+    return dict(zip(result["check_id"], result["status"]))
+
+
+def test_a_consistent_table_reconciles_completely():
+    tables = _tables({"1": 2, "2": 3, "3": 5}, printed_total=10)
+    claims = [_claim("total", 10, "mentions_table_total", "question=kommit_langst;alternative=1")]
+    claims += [_claim(f"pct{p}", pct, "mentions_percent", f"question=kommit_langst;alternative=1;point={p}")
+               for p, pct in [("1", "20.0"), ("2", "30.0"), ("3", "50.0")]]
+    assert _statuses(claims, tables) == {"total": "ok", "pct1": "ok", "pct2": "ok", "pct3": "ok"}
+
+
+def test_a_wrong_printed_total_is_a_mismatch():
+    tables = _tables({"1": 2, "2": 3, "3": 5}, printed_total=11)
+    claims = [_claim("total", 11, "mentions_table_total", "question=kommit_langst;alternative=1")]
+    result = audit.reconcile(pd.DataFrame(claims), tables)
+    assert result.loc[0, "status"] == "mismatch"
+    assert result.loc[0, "published"] == 11 and result.loc[0, "computed"] == 10
+
+
+def test_a_wrong_prose_tally_is_a_mismatch_and_a_right_one_is_ok():
+    tables = _tables({"1": 2, "2": 3, "3": 5}, printed_total=10)
+    claims = [_claim("wrong", 9, "mentions_total", "question=kommit_langst;point=3"),
+              _claim("right", 5, "mentions_total", "question=kommit_langst;point=3")]
+    assert _statuses(claims, tables) == {"wrong": "mismatch", "right": "ok"}
+
+
+def test_percentages_are_compared_rounded_half_up_at_the_printed_precision():
+    # 1 of 16 is 6.25 %: half up gives 6,3 (banker's rounding would give 6,2); 1 of 8 is 12.5 %.
+    tables = _tables({"1": 1, "2": 1, "3": 14}, printed_total=16)
+    claims = [_claim("half-up", "6.3", "mentions_percent", "question=kommit_langst;alternative=1;point=1"),
+              _claim("rounded-down", "6.2", "mentions_percent", "question=kommit_langst;alternative=1;point=2"),
+              _claim("no-decimals", "88", "mentions_percent", "question=kommit_langst;alternative=1;point=3")]
+    assert _statuses(claims, tables) == {"half-up": "ok", "rounded-down": "mismatch", "no-decimals": "ok"}
+
+
+def test_a_claim_without_a_measure_is_not_checkable_with_its_reason():
+    tables = _tables({"1": 1}, printed_total=1)
+    claims = [_claim("interviews", 144, "", "", note="no interview-level data in the sources")]
+    result = audit.reconcile(pd.DataFrame(claims), tables)
+    assert result.loc[0, "status"] == "not_checkable"
+    assert "no interview-level data" in result.loc[0, "description"]
+    assert pd.isna(result.loc[0, "computed"])
+
+
+def test_a_claim_about_data_that_is_not_there_is_not_checkable():
+    tables = _tables({"1": 1}, printed_total=1)
+    claims = [_claim("missing", 3, "mentions_total", "question=storsta_behov;point=1")]
+    assert _statuses(claims, tables) == {"missing": "not_checkable"}
+
+
+def test_counts_add_up():
+    frame = pd.DataFrame({"status": ["ok", "ok", "mismatch", "not_checkable"]})
+    assert audit.counts(frame) == {"checks": 4, "ok": 2, "mismatch": 1, "not_checkable": 1}
+
+
+@pytest.mark.parametrize("written, decimals", [("34.2", 1), ("100", 0), ("12.0", 1), ("0.9", 1)])
+def test_printed_precision_is_read_from_the_figure_as_written(written, decimals):
+    assert audit.decimals_printed(written) == decimals
