@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help report validate test administration verify clean lab lock suites
+.PHONY: help report validate test administration verify clean lab lock suites dictionary
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -22,8 +22,12 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 	@echo "[setup] done"
 
-report: $(STAMP) ## Build output/report.html and output/report.pdf from data/raw/
-	@$(PY) -m pipeline report
+report: $(STAMP) ## Build output/report.html and output/report.pdf from data/raw/ (SURVEY=export.csv for the real survey)
+	@SURVEY_EXPORT="$(SURVEY)" $(PY) -m pipeline report
+
+administration: $(STAMP) ## Build one administration's page: make administration NAME=Skarpnäck
+	@test -n "$(NAME)" || { echo "usage: make administration NAME=<administration>, e.g. NAME=Skarpnäck"; exit 2; }
+	@$(PY) -m pipeline administration "$(NAME)"
 
 validate: $(STAMP) ## Check data/raw/ against expectations/ and write data docs to output/validation/
 	@$(PY) -m pipeline validate
@@ -33,6 +37,9 @@ test: $(STAMP) ## Run the test suite (builds the report in temporary copies)
 
 suites: $(STAMP) ## Regenerate expectations/*.json from pipeline/schemas.py
 	@$(PY) -m pipeline write-suites
+
+dictionary: $(STAMP) ## Regenerate docs/data_dictionary.md from pipeline/schemas.py and pipeline/datasets.py
+	@$(PY) -m pipeline write-dictionary
 
 clean: ## Remove output/, data/processed/ and build leftovers (keeps .venv)
 	rm -rf output data/processed .build

@@ -10,6 +10,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("validate", help="check data/raw/ and write GX data docs to output/validation/")
     commands.add_parser("report", help="validate, process, run the notebooks and render output/")
+    one = commands.add_parser("administration", help="build one administration's page into output/administrations/")
+    one.add_argument("name", help="the administration's name as the report spells it, e.g. Skarpnäck")
+    commands.add_parser("write-dictionary", help="regenerate docs/data_dictionary.md from the registries")
     commands.add_parser("write-suites", help="regenerate expectations/*.json from pipeline/schemas.py")
     args = parser.parse_args(argv)
 
@@ -30,6 +33,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Audit: {counts['checks']} published figures checked: {counts['ok']} ok, "
                   f"{counts['mismatch']} mismatch, {counts['not_checkable']} not checkable "
                   "(output/audit/reconciliation.csv)")
+        elif args.command == "administration":
+            page = build.build_administration(progress, args.name)
+            print(f"Page built: {page.relative_to(page.parents[2])} and its PDF")
+        elif args.command == "write-dictionary":
+            from pipeline import dictionary
+
+            print(f"wrote {dictionary.write()}")
         elif args.command == "write-suites":
             from pipeline import suites
 

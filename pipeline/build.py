@@ -5,6 +5,8 @@ failure (bad data, a notebook error, a killed process) leaves ``output/`` and
 ``data/processed/`` as they were.
 """
 import json
+import os
+import re
 import sys
 import time
 from contextlib import contextmanager
@@ -12,7 +14,9 @@ from pathlib import Path
 
 import nbformat
 
-from pipeline import audit, config, paths, process, provenance, publish, report, sections, validation
+from pipeline import (administration, audit, config, paths, process, provenance, publish, report, sections,
+                      survey, validation)
+from pipeline.errors import InputError
 
 
 class Progress:
@@ -53,28 +57,29 @@ def _write_results(summary: dict, docs: Path) -> None:
                                        encoding="utf-8")
 
 
-def build_report(progress: Progress, runs: list[sections.Run] | None = None) -> dict:
+def build_report(progress: Progress) -> dict:
     """The whole report; returns a summary for the closing lines."""
     params = config.load()
-    runs = runs if runs is not None else sections.report_runs()
     stage = publish.new_stage()
     try:
         output = stage / "output"
-        with progress.stage("validate", "checking data/raw/ against expectations/"):
-            tables, summary = validation.validate_all(params, docs_dir=output / "validation")
-            _write_results(summary, output / "validation")
-        with progress.stage("process", "computing data/processed/"):
-            frames = process.build(tables, params)
-            process.write_all(frames, stage / "data" / "processed")
+        tables, summary, frames = _validate_and_process(progress, params, stage)
         with progress.stage("audit", "writing output/audit/ (published figures recomputed)"):
             write_audit(frames["reconciliation"], output / "audit", params.title)
-        with progress.stage("execute", f"running {len(runs)} notebook(s) with papermill"):
+        with progress.stage("workbook", "writing output/tabeller.xlsx"):
+            write_workbook(output / "tabeller.xlsx", stage / "data" / "processed")
+        pages = administration.pages(frames["administrations"])
+        runs = sections.report_runs(pages)
+        with progress.stage("execute", f"running {len(runs)} notebooks with papermill on {report.workers()} cores"):
             report.execute_all(runs, stage)
-        with progress.stage("html", "rendering output/report.html"):
-            page = render_report(runs, stage, params)
-            (output / "report.html").write_text(page, encoding="utf-8")
-        with progress.stage("pdf", "printing output/report.pdf"):
-            report.write_pdf(page, output / "report.pdf", output)
+        with progress.stage("html", "rendering output/report.html and output/administrations/"):
+            documents = render_documents(runs, stage, params, pages)
+            for target, text in documents.items():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+        printed = {t: text for t, text in documents.items() if t.name != "index.html"}
+        with progress.stage("pdf", f"printing {len(printed)} PDFs"):
+            report.write_pdfs([(text, target.with_suffix(".pdf")) for target, text in printed.items()])
         with progress.stage("manifest", "writing output/manifest.json"):
             provenance.write_manifest(provenance.manifest(runs, output), output / "manifest.json")
         with progress.stage("publish", "swapping the new build into output/ and data/processed/"):
@@ -83,6 +88,63 @@ def build_report(progress: Progress, runs: list[sections.Run] | None = None) -> 
         publish.discard(stage)
         raise
     return {"files": len(summary), "runs": len(runs), "audit": audit.counts(frames["reconciliation"])}
+
+
+def build_administration(progress: Progress, name: str) -> Path:
+    """``make administration NAME=…``: one administration's page, published beside the others.
+
+    Only that page's HTML, PDF and executed notebook are replaced; the rest of ``output/``
+    and ``data/processed/`` stay as the last full build left them.
+    """
+    params = config.load()
+    stage = publish.new_stage()
+    try:
+        tables, _, frames = _validate_and_process(progress, params, stage)
+        pages = administration.pages(frames["administrations"])
+        try:
+            page = administration.lookup(frames["administrations"], name)
+        except KeyError as exc:
+            raise InputError(str(exc.args[0])) from None
+        run = sections.administration_run(page["name"], page["slug"])
+        with progress.stage("execute", f"running the page of {name}"):
+            report.execute_all([run], stage)
+        with progress.stage("html", f"rendering output/administrations/{page['slug']}.html"):
+            documents = render_documents([run], stage, params, pages, with_report=False)
+            (target, text), = documents.items()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        with progress.stage("pdf", f"printing output/administrations/{page['slug']}.pdf"):
+            report.write_pdfs([(text, target.with_suffix(".pdf"))])
+        with progress.stage("publish", "moving the page into output/administrations/"):
+            for staged in [target, target.with_suffix(".pdf"), stage / "output" / "notebooks" / run.executed]:
+                published = paths.OUTPUT / staged.relative_to(stage / "output")
+                published.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged, published)
+    finally:
+        publish.discard(stage)
+    return paths.OUTPUT / "administrations" / f"{page['slug']}.html"
+
+
+def _validate_and_process(progress: Progress, params: config.ReportParams, stage: Path):
+    output = stage / "output"
+    with progress.stage("validate", "checking data/raw/ against expectations/"):
+        tables, summary = validation.validate_all(params, docs_dir=output / "validation")
+        _write_results(summary, output / "validation")
+    with progress.stage("process", "computing data/processed/"):
+        frames = process.build(tables, params)
+        process.write_all(frames, stage / "data" / "processed")
+    return tables, summary, frames
+
+
+def write_workbook(target: Path, processed_dir: Path) -> None:
+    """Every report table on its own sheet, read from the processed files so that both agree exactly."""
+    from pipeline import datasets, workbook
+
+    frames = {name: datasets.load(name, processed_dir) for name in datasets.DATASETS}
+    notes = {}
+    if survey.is_synthetic(processed_dir):
+        notes["survey_shares"] = "OBS: syntetiska demonstrationsdata, inte verkliga svar."
+    workbook.write(frames, target, provenance.build_datetime(), notes)
 
 
 def write_audit(reconciliation, directory: Path, title: str) -> None:
@@ -95,20 +157,94 @@ def write_audit(reconciliation, directory: Path, title: str) -> None:
     (directory / "reconciliation.html").write_text(audit_views.page(reconciliation, title), encoding="utf-8")
 
 
-def render_report(runs: list[sections.Run], stage: Path, params: config.ReportParams) -> str:
-    """Join the executed notebooks into one page with title page, contents and provenance."""
+ADMINISTRATIONS_HEADING = "Arbetet i förvaltningarna"
+ADMINISTRATIONS_INTRO = (
+    "Varje stadsdelsförvaltning och de centrala förvaltningarna redovisas för sig: förvaltningens fakta, "
+    "personalrörligheten för de yrkesgrupper den har jämfört med alla stadsdelar, och medarbetarenkätens svar. "
+    "Varje avsnitt finns också som egen sida under output/administrations/.")
+
+
+def _chapters(runs: list[sections.Run], stage: Path, in_report: bool) -> list[dict]:
+    """Each executed notebook as HTML with unique heading ids, and its headings.
+
+    In the report, the administrations' chapters sit one heading level below a shared
+    heading; on their own pages they keep their levels.
+    """
     used: set[str] = set()
-    chapters, toc = [], []
+    chapters = []
+    grouped = False
     for run in runs:
         notebook = nbformat.read(stage / "output" / "notebooks" / run.executed, as_version=4)
-        body, headings = report.assign_heading_ids(report.notebook_body(notebook), run.key, used)
-        chapters.append({"key": run.key, "body": body})
-        for heading in headings:
+        is_admin = run.key.startswith("admin-")
+        shift = 1 if (in_report and is_admin) else 0
+        body, headings = report.assign_heading_ids(report.notebook_body(notebook), run.key, used, shift)
+        if in_report and is_admin and not grouped:
+            grouped = True
+            used.add("forvaltningarna")
+            intro = (f'<h2 id="forvaltningarna">{ADMINISTRATIONS_HEADING}</h2>'
+                     f"<p>{ADMINISTRATIONS_INTRO}</p>")
+            chapters.append({"key": "forvaltningarna", "run": None, "body": intro,
+                             "headings": [{"level": 2, "id": "forvaltningarna", "text": ADMINISTRATIONS_HEADING}]})
+        chapters.append({"key": run.key, "run": run, "body": body, "headings": headings})
+    return chapters
+
+
+def _toc(chapters: list[dict]) -> list[dict]:
+    toc = []
+    for chapter in chapters:
+        for heading in chapter["headings"]:
             if heading["level"] == 2:
                 toc.append({**heading, "children": []})
             elif heading["level"] == 3 and toc:
                 toc[-1]["children"].append(heading)
-    toc.append({"id": "proveniens", "text": "Proveniens", "children": []})
+    return toc
+
+
+def render_documents(runs: list[sections.Run], stage: Path, params: config.ReportParams, pages,
+                     with_report: bool = True) -> dict[Path, str]:
+    """Target path → HTML: the report, each administration's page and the pages' index."""
+    output = stage / "output"
+    context = _context(stage, params)
+    documents = {}
+    if with_report:
+        chapters = _chapters(runs, stage, in_report=True)
+        toc = _toc(chapters) + [{"id": "proveniens", "text": "Proveniens", "children": []}]
+        documents[output / "report.html"] = report.render_page(
+            chapters, {**context, "toc": toc, "manifest_href": "manifest.json",
+                       "validation_href": "validation/index.html"})
+    by_key = {c["key"]: c for c in _chapters(runs, stage, in_report=False)}
+    admin_pages = []
+    for page in pages.itertuples():
+        chapter = by_key.get(sections.administration_run(page.name, page.slug).key)
+        if chapter is None:
+            continue
+        admin_pages.append(page)
+        # the page's h1 is the administration's name: drop the chapter's own first heading
+        body = re.sub(r"<h2 [^>]*>.*?</h2>", "", chapter["body"], count=1, flags=re.S)
+        documents[output / "administrations" / f"{page.slug}.html"] = report.render_page(
+            [{**chapter, "body": body}], {**context, "page_title": page.name, "toc": [], "manifest_href": "../manifest.json",
+                        "validation_href": "../validation/index.html", "report_href": "../report.html",
+                        "index_href": "index.html"}, template="page.html.j2")
+    if with_report:
+        documents[output / "administrations" / "index.html"] = _index(stage, context, pages)
+    return documents
+
+
+def _index(stage: Path, context: dict, pages) -> str:
+    """``output/administrations/index.html``: every page with a small multiple of its turnover."""
+    from pipeline import administration_views, datasets
+
+    processed = stage / "data" / "processed"
+    turnover = datasets.load("turnover", processed)
+    administrations = datasets.load("administrations", processed)
+    items = [administration_views.index_item(turnover, administrations, p.name, p.slug) for p in pages.itertuples()]
+    return report.render_page([], {**context, "items": items, "toc": [], "manifest_href": "../manifest.json",
+                                   "validation_href": "../validation/index.html", "report_href": "../report.html"},
+                              template="index.html.j2")
+
+
+def _context(stage: Path, params: config.ReportParams) -> dict:
+    """What every page shows: title, period, edition and the data's checksums."""
     import pandas as pd
 
     from pipeline import datasets, formatting
@@ -118,10 +254,10 @@ def render_report(runs: list[sections.Run], stage: Path, params: config.ReportPa
     version = provenance.code_version()
     inputs = []
     for path in provenance.input_files():
-        if path.parent == paths.RAW:
+        if path.parent == paths.RAW and path.suffix == ".csv":
             rows = len(pd.read_csv(path, dtype=str, keep_default_na=False))
             inputs.append({**provenance.describe(path), "rows": formatting.number(rows)})
-    context = {
+    return {
         "title": params.title,
         "subtitle": f"rapport av arbetet åren {formatting.year_range(params.action_plan_start, last_year)}",
         "publisher": params.publisher,
@@ -131,9 +267,5 @@ def render_report(runs: list[sections.Run], stage: Path, params: config.ReportPa
         "commit_short": version["commit"][:10],
         "dirty": version["dirty"],
         "inputs": inputs,
-        "toc": toc,
-        "manifest_href": "manifest.json",
-        "validation_href": "validation/index.html",
-        "synthetic_note": None,
+        "synthetic_note": survey.title_page_note(stage / "data" / "processed"),
     }
-    return report.render_page(chapters, context)

@@ -1,7 +1,7 @@
 """Diagrams drawn with seaborn, returned as PNG bytes that are identical run after run.
 
-Colours come from seaborn's colour-blind palette, and every series also differs by
-marker or line style, so no reader depends on colour alone.
+Colours are chosen for colour-blind readers and contrast (≥ 3:1 on white), and every series
+also differs by marker, line style or hatching, so no reader depends on colour alone.
 """
 import io
 
@@ -47,7 +47,7 @@ def rate_trend(years: list[int], lines: list[dict], ylabel: str = "Personalrörl
     axis.set_ylabel(ylabel)
     axis.set_xlabel("År")
     if len(lines) > 1:
-        axis.legend(loc="lower left", frameon=True)
+        axis.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=len(lines), frameon=False)
     return to_png(figure)
 
 
@@ -82,7 +82,8 @@ def grouped_bars(categories: list[str], groups: list[dict], ylabel: str) -> byte
     for i, group in enumerate(groups):
         positions = [x + (i - (len(groups) - 1) / 2) * width for x in range(len(categories))]
         bars = axis.bar(positions, group["values"], width=width * 0.95, label=group["label"],
-                        color=PALETTE[i], hatch=hatches[i % len(hatches)], edgecolor="#222222", linewidth=0.5)
+                        color=_SERIES_COLOURS[i % len(_SERIES_COLOURS)], hatch=hatches[i % len(hatches)],
+                        edgecolor="#222222", linewidth=0.5)
         axis.bar_label(bars, labels=[fmt.number(v) for v in group["values"]], fontsize=8, padding=2)
     axis.set_xticks(range(len(categories)), categories)
     axis.set_ylabel(ylabel)
@@ -101,4 +102,94 @@ def ranked_bars(labels: list[str], values: list[int], xlabel: str) -> bytes:
     axis.invert_yaxis()
     axis.set_xlabel(xlabel)
     axis.margins(x=0.1)
+    return to_png(figure)
+
+
+def sparkline(years: list[int], lines: list[dict]) -> bytes:
+    """A small multiple for an index: one line per profession, solid and dashed, with a legend."""
+    figure, axis = plt.subplots(figsize=(3.2, 1.5))
+    for line in lines:
+        main = line.get("style", "main") == "main"
+        axis.plot(years, line["rates"], color=MAIN if main else PALETTE[3], linestyle="-" if main else "--",
+                  marker="o" if main else "s", markersize=2.5, linewidth=1.5, label=line["label"])
+    axis.yaxis.set_major_formatter(_percent_axis)
+    axis.set_ylim(bottom=0)
+    axis.set_xticks([years[0], years[-1]])
+    axis.tick_params(labelsize=7)
+    axis.legend(fontsize=6, loc="upper left", frameon=False)
+    return to_png(figure)
+
+
+# ----------------------------------------------------------------------------- survey (shares by occasion)
+
+# Each ≥ 3:1 on white (WCAG 1.4.11); the first three stay apart under simulated protanopia, deuteranopia
+# and tritanopia (Okabe–Ito green), and markers and line styles differ as well.
+_SERIES_COLOURS = [MAIN, "#b35806", "#009e73", "#cc79a7", REFERENCE, "#8c510a"]
+_SERIES_MARKERS = ["o", "s", "^", "D", "v", "P"]
+_SERIES_STYLES = ["-", "--", "-.", ":"]
+
+
+def _majority_line(axis, horizontal: bool = True) -> None:
+    """A dotted line at 50 %: the report's findings are about whether a majority is positive."""
+    draw = axis.axhline if horizontal else axis.axvline
+    draw(0.5, color=REFERENCE, linestyle=":", linewidth=1.0, zorder=0)
+
+
+def share_trend(labels: list[str], lines: list[dict], ylabel: str, xlabel: str = "Mättillfälle") -> bytes:
+    """Shares (0–1) by survey occasion, one line per series ({label, shares}); occasions evenly spaced."""
+    figure, axis = plt.subplots(figsize=(7.0, 3.4))
+    positions = list(range(len(labels)))
+    _majority_line(axis)
+    for i, line in enumerate(lines):
+        axis.plot(positions, line["shares"], label=line["label"], color=_SERIES_COLOURS[i % len(_SERIES_COLOURS)],
+                  marker=_SERIES_MARKERS[i % len(_SERIES_MARKERS)],
+                  linestyle=_SERIES_STYLES[i % len(_SERIES_STYLES)], linewidth=2.0, markersize=5)
+    axis.set_xticks(positions, labels)
+    axis.yaxis.set_major_formatter(_percent_axis)
+    axis.set_ylim(0, 1)
+    axis.set_ylabel(ylabel)
+    axis.set_xlabel(xlabel)
+    axis.legend(loc="lower left", frameon=True)
+    return to_png(figure)
+
+
+def share_multiples(labels: list[str], panels: list[dict], reference_label: str, columns: int = 3) -> bytes:
+    """One small panel per group: its share by occasion (solid) against a reference (dashed)."""
+    rows = -(-len(panels) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(2.35 * columns, 1.75 * rows), sharex=True, sharey=True)
+    flat = axes.flatten() if hasattr(axes, "flatten") else [axes]
+    positions = list(range(len(labels)))
+    for axis, panel in zip(flat, panels):
+        _majority_line(axis)
+        axis.plot(positions, panel["reference"], color=REFERENCE, linestyle="--", linewidth=1.1)
+        axis.plot(positions, panel["shares"], color=MAIN, marker="o", markersize=2.5, linewidth=1.6)
+        axis.set_title(panel["label"], fontsize=8.5)
+        axis.yaxis.set_major_formatter(_percent_axis)
+        axis.set_ylim(0, 1)
+        axis.tick_params(labelsize=7)
+        axis.set_xticks([positions[0], positions[-1]], [labels[0], labels[-1]])
+    for axis in flat[len(panels):]:
+        axis.set_visible(False)
+    figure.legend(handles=[plt.Line2D([], [], color=MAIN, marker="o", label="Verksamhetsområdet"),
+                           plt.Line2D([], [], color=REFERENCE, linestyle="--", label=reference_label)],
+                  loc="lower center", ncol=2, frameon=False, fontsize=8, bbox_to_anchor=(0.5, -0.02))
+    figure.tight_layout(rect=(0, 0.05, 1, 1))
+    return to_png(figure)
+
+
+def ranked_shares(labels: list[str], shares: list[float], xlabel: str, reference: float | None = None,
+                  reference_label: str = "") -> bytes:
+    """Horizontal bars of shares in the given order (first on top), each labelled with its percentage."""
+    figure, axis = plt.subplots(figsize=(7.0, 0.3 * len(labels) + 1.0))
+    positions = list(range(len(labels)))
+    bars = axis.barh(positions, shares, color=MAIN, height=0.7)
+    axis.bar_label(bars, labels=[fmt.percent(s) for s in shares], fontsize=8, padding=2)
+    if reference is not None:
+        axis.axvline(reference, color=REFERENCE, linestyle="--", linewidth=1.2, label=reference_label)
+        axis.legend(loc="lower right", frameon=True, fontsize=8)
+    axis.set_yticks(positions, labels)
+    axis.invert_yaxis()
+    axis.xaxis.set_major_formatter(_percent_axis)
+    axis.set_xlim(0, 1.08)
+    axis.set_xlabel(xlabel)
     return to_png(figure)

@@ -17,6 +17,9 @@ class ReportParams:
     series_start: int
     reference_year: int
     survey_min_respondents: int
+    survey_start: int
+    source_report: str
+    source_appendix: str
 
 
 _KINDS = {
@@ -27,6 +30,9 @@ _KINDS = {
     "series_start": int,
     "reference_year": int,
     "survey_min_respondents": int,
+    "survey_start": int,
+    "source_report": str,
+    "source_appendix": str,
 }
 
 

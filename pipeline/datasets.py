@@ -78,6 +78,21 @@ def write(dataset: Dataset, frame: pd.DataFrame, directory: Path) -> Path:
     return target
 
 
+def resolve(processed_dir: str | Path | None = None) -> Path:
+    """The processed directory: as given, else relative to the project root, else the published one.
+
+    A notebook executed by the build gets a path relative to the build tree; opened later
+    in JupyterLab from ``output/notebooks/`` the same relative path resolves against the
+    project root, so a researcher rerunning it reads the published ``data/processed/``.
+    """
+    if processed_dir is None:
+        return paths.PROCESSED
+    directory = Path(processed_dir)
+    if directory.is_absolute() or directory.exists():
+        return directory
+    return paths.ROOT / directory
+
+
 def load(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
     """A processed table as a DataFrame with its documented dtypes.
 
@@ -86,8 +101,7 @@ def load(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
     if name not in DATASETS:
         raise KeyError(f"unknown dataset '{name}'; available: {', '.join(sorted(DATASETS))}")
     dataset = DATASETS[name]
-    directory = Path(processed_dir) if processed_dir is not None else paths.PROCESSED
-    path = directory / dataset.filename
+    path = resolve(processed_dir) / dataset.filename
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: run 'make report' (or 'make process') first.")
     frame = pd.read_csv(path, dtype={f.name: ("string" if f.dtype == "string" else "object") for f in dataset.fields},
@@ -188,5 +202,46 @@ RECONCILIATION = register(Dataset(
         Field("published", "float64", "The figure as published, in the unit the report prints (per cent as 5.2)."),
         Field("computed", "float64", "The recomputed figure in the same unit; empty when not checkable."),
         Field("status", "string", "ok, mismatch or not_checkable."),
+    ],
+))
+
+DISTRICT_FACTS = register(Dataset(
+    "district_facts", "district_facts.csv",
+    "Each district section's opening facts, in the report's units (staff counts differ in date and definition from Tabell 1/2).",
+    [
+        Field("administration", "string", "District."),
+        Field("inhabitants", "Int64", "Inhabitants.", "persons"),
+        Field("under_20_pct", "float64", "Share of inhabitants under 20.", "per cent (24.5 = 24,5 %)"),
+        Field("over_65_pct", "float64", "Share of inhabitants over 65.", "per cent"),
+        Field("ohalsotal_days", "float64", "Ohälsotal: days of sickness benefit per person and year.", "days"),
+        Field("ekonomiskt_bistand_pct", "float64", "Share of inhabitants receiving social assistance.", "per cent"),
+        Field("socialsekreterare", "Int64", "Permanently employed socialsekreterare, as the section states it.", "persons"),
+        Field("bistandshandlaggare", "Int64", "Permanently employed biståndshandläggare, as the section states it.", "persons"),
+        Field("approximate", "string", "Columns the report prefixes with 'ca', separated by ';'."),
+    ],
+))
+
+SURVEY_SHARES = register(Dataset(
+    "survey_shares", "survey_shares.csv",
+    "Employee survey (Bilaga 3): shares of positive, neutral and negative answers per occasion, statement and "
+    "group. No respondent-level data; groups with fewer answers than report.yml's survey_min_respondents are "
+    "suppressed, and so is a further cell wherever a suppressed one could be recovered from the city total. "
+    "Whether the answers were synthetic is in survey_meta.json beside this file.",
+    [
+        Field("occasion", "string", "Survey occasion: VT (spring) or HT (autumn) and the year (HT followed by four digits)."),
+        Field("statement", "string", "Statement id: bra_arbetssituation, gott_arbete or rekommendera "
+                                     "(texts in pipeline/survey.py STATEMENTS)."),
+        Field("group_type", "string", "city (all respondents), area (verksamhetsområde) or administration."),
+        Field("group", "string", "'Hela staden', the area, or the administration as the report spells it."),
+        Field("n", "Int64", "Answers to the statement in the group (blank answers left out); empty when "
+                            "suppressed, so that a small count is not revealed either.", "answers"),
+        Field("positive_share", "float64", "Share answering 'Stämmer mycket bra' or 'Stämmer ganska bra'; "
+                                           "empty when suppressed.", "fraction (0.62 = 62 %)"),
+        Field("neutral_share", "float64", "Share answering 'Varken eller'; empty when suppressed.",
+              "fraction"),
+        Field("negative_share", "float64", "Share answering 'Stämmer ganska dåligt' or 'Stämmer mycket dåligt'; "
+                                           "empty when suppressed.", "fraction"),
+        Field("suppressed", "boolean", "True when the cell is not published (too few answers, or needed to "
+                                       "protect another suppressed cell)."),
     ],
 ))

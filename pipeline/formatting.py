@@ -7,7 +7,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 
 NBSP = "\u00a0"
-EN_DASH = "\u2013"
+EN_DASH = "–"
 _ALPHABET = "abcdefghijklmnopqrstuvwxyzåäö"
 
 
@@ -44,7 +44,7 @@ def ratio(ended, headcount) -> str:
 
 
 def year_range(first, last) -> str:
-    """'2013–2018' (en dash, no spaces)."""
+    """'first–last' with an en dash and no spaces."""
     return f"{first}{EN_DASH}{last}" if first != last else str(first)
 
 

@@ -59,7 +59,10 @@ def table(frame: pd.DataFrame, caption: str, source: str | None = None, row_head
         body.append(f'<tr class="{row_class}">{lead}{cells}</tr>' if row_class else f"<tr>{lead}{cells}</tr>")
     badge = f' <span class="synthetic-tag">({SYNTHETIC_LABEL})</span>' if synthetic else ""
     css_attr = f' class="{css}"' if css else ""
-    parts = [f'<div class="table-wrap"><table{css_attr}><caption>{escape(caption)}{badge}</caption>',
+    # A wide table scrolls inside its wrapper on a phone: the wrapper is a named, focusable
+    # region so keyboard users can scroll it too (WCAG 2.1.1).
+    parts = [f'<div class="table-wrap" role="region" aria-label="{escape(caption)}" tabindex="0">'
+             f'<table{css_attr}><caption>{escape(caption)}{badge}</caption>',
              f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"]
     if source:
         parts.append(source_line(source))

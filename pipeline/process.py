@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import audit, consultants, datasets, researcher, turnover
+from pipeline import audit, consultants, datasets, researcher, survey, turnover
 from pipeline.config import ReportParams
 
 
@@ -23,10 +23,15 @@ def build(tables: dict[str, pd.DataFrame], params: ReportParams) -> dict[str, pd
         "researcher_point_totals": researcher.point_totals(mentions),
         "researcher_table_totals": researcher.table_totals(tables["researcher_rankings"], mentions),
         "researcher_open_answers": researcher.open_answers(tables["researcher_open_answers"]),
+        "district_facts": tables["district_facts"][datasets.DATASETS["district_facts"].columns],
+        "survey_shares": survey.shares(tables["survey_responses"], params),
     }
     frames["reconciliation"] = audit.reconcile(tables["published_claims"], frames)
     return frames
 
 
 def write_all(frames: dict[str, pd.DataFrame], directory: Path) -> list[Path]:
-    return [datasets.write(datasets.DATASETS[name], frame, directory) for name, frame in frames.items()]
+    written = [datasets.write(datasets.DATASETS[name], frame, directory) for name, frame in frames.items()]
+    # Whether the survey shares rest on synthetic answers, for the notebooks and the title page.
+    written.append(survey.write_meta(directory, survey.synthetic_input(survey.export_path())))
+    return written

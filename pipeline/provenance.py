@@ -3,6 +3,7 @@
 The build date is the date of the code's commit, not the clock, so two builds of the
 same commit and data are byte-identical.
 """
+import datetime as dt
 import hashlib
 import json
 import platform
@@ -41,9 +42,23 @@ def code_version() -> dict:
             "dirty": bool(status) if status is not None else None}
 
 
+def build_datetime() -> dt.datetime:
+    """The build date as a datetime: the commit's date, else 1980-01-01 (the earliest a zip can hold)."""
+    date = code_version()["date"]
+    try:
+        return dt.datetime.strptime(date, "%Y-%m-%d")
+    except ValueError:
+        return dt.datetime(1980, 1, 1)
+
+
 def input_files(raw_dir: Path = paths.RAW) -> list[Path]:
     """Every file whose content decides the report: data, suites, parameters, notebooks, code, lock."""
+    from pipeline import survey
+
     files = sorted(raw_dir.glob("*.csv")) + sorted(raw_dir.glob("*.json"))
+    export = survey.export_path(raw_dir)
+    if export.parent != raw_dir:  # a real export given with SURVEY=…: it, not the demo file, made the report
+        files = [f for f in files if not f.name.startswith(survey.RAW_NAME)] + [export]
     files += sorted(paths.EXPECTATIONS.glob("*.json"))
     files += [paths.REPORT_PARAMS, paths.ROOT / "requirements.lock"]
     files += sorted(paths.NOTEBOOKS.glob("*.ipynb"))

@@ -8,6 +8,8 @@ import html
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -16,6 +18,11 @@ from pipeline import paths
 from pipeline.sections import Run
 
 KERNEL = "python3"
+# ploomber-engine's in-process engine: each notebook runs in a fresh namespace inside a
+# worker process, so kernel start-up (most of a small notebook's cost) is paid once per
+# worker, not once per notebook. "papermill" (one kernel per notebook) remains available
+# through the environment variable REPORT_ENGINE=papermill; `make bench` compares the two.
+ENGINE = os.environ.get("REPORT_ENGINE", "embedded")
 
 
 def _kernel_environment() -> None:
@@ -26,6 +33,7 @@ def _kernel_environment() -> None:
     os.environ["MPLBACKEND"] = "Agg"
     os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     os.environ.setdefault("PYTHONHASHSEED", "0")
+    os.environ["PLOOMBER_STATS_ENABLED"] = "false"  # no telemetry calls from ploomber-engine
 
 
 def normalise(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -39,6 +47,35 @@ def normalise(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
+@contextmanager
+def _kernel_log(path: Path):
+    """Send what kernels print about themselves (start-up, shutdown) to a log file, not the console.
+
+    Kernels inherit file descriptor 2 from the process that starts them; errors in a
+    notebook's cells still reach the build through papermill.
+    """
+    saved = os.dup(2)
+    log = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        os.dup2(log, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(log)
+        os.close(saved)
+
+
+@contextmanager
+def _closing_figures():
+    """In-process runs share matplotlib's state: leave no figure open for the next notebook."""
+    try:
+        yield
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close("all")
+
+
 def execute(run: Run, stage: Path) -> str:
     """Execute one notebook into ``<stage>/output/notebooks/``; return its path."""
     import papermill
@@ -47,11 +84,12 @@ def execute(run: Run, stage: Path) -> str:
     target = stage / "output" / "notebooks" / run.executed
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        papermill.execute_notebook(
-            str(paths.NOTEBOOKS / run.notebook), str(target), parameters=run.parameters,
-            kernel_name=KERNEL, progress_bar=False, log_output=False, cwd=str(stage),
-            request_save_on_cell_execute=False,
-        )
+        with _kernel_log(stage / "kernels.log"), _closing_figures():
+            papermill.execute_notebook(
+                str(paths.NOTEBOOKS / run.notebook), str(target), parameters=run.parameters,
+                engine_name=None if ENGINE == "papermill" else ENGINE, kernel_name=KERNEL,
+                progress_bar=False, log_output=False, cwd=str(stage), request_save_on_cell_execute=False,
+            )
     except papermill.PapermillExecutionError as exc:
         raise RuntimeError(f"notebooks/{run.notebook} ({run.key}) failed in cell {exc.exec_count}: "
                            f"{exc.ename}: {exc.evalue}") from None
@@ -60,9 +98,14 @@ def execute(run: Run, stage: Path) -> str:
     return str(target)
 
 
+def workers() -> int:
+    """Processes to run at once: one per core."""
+    return os.cpu_count() or 1
+
+
 def execute_all(runs: list[Run], stage: Path, workers: int | None = None) -> list[str]:
     """Execute notebooks in parallel over the machine's cores; the first failure stops the build."""
-    workers = workers or min(len(runs), os.cpu_count() or 1)
+    workers = min(len(runs), workers or globals()["workers"]())
     if workers <= 1:
         return [execute(run, stage) for run in runs]
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -83,26 +126,30 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "avsnitt"
 
 
-def notebook_body(notebook: nbformat.NotebookNode) -> str:
-    """The notebook's narrative and outputs as HTML: no code, no prompts, no stderr."""
+@lru_cache(maxsize=1)
+def _exporter():
     from nbconvert import HTMLExporter
 
+    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True, anchor_link_text="")
+
+
+def notebook_body(notebook: nbformat.NotebookNode) -> str:
+    """The notebook's narrative and outputs as HTML: no code, no prompts, no stderr."""
     notebook = nbformat.from_dict(notebook)
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, anchor_link_text="")
-    body, _ = exporter.from_notebook_node(notebook)
+    body, _ = _exporter().from_notebook_node(notebook)
     return body
 
 
-def assign_heading_ids(body: str, prefix: str, used: set[str]) -> tuple[str, list[dict]]:
-    """Give every heading a unique id under ``prefix``; return the HTML and the headings."""
+def assign_heading_ids(body: str, prefix: str, used: set[str], shift: int = 0) -> tuple[str, list[dict]]:
+    """Give every heading a unique id under ``prefix`` (and ``shift`` levels down); return HTML and headings."""
     headings = []
 
     def replace(match):
-        level, text = int(match.group(1)), _ANCHOR.sub("", match.group(3)).strip()
+        level, text = min(int(match.group(1)) + shift, 6), _ANCHOR.sub("", match.group(3)).strip()
         plain = html.unescape(_TAGS.sub("", text)).strip()
         base = f"{prefix}-{slugify(plain)}"
         ident, n = base, 2
@@ -125,9 +172,19 @@ def render_page(sections: list[dict], context: dict, template: str = "report.htm
     return environment.get_template(template).render(sections=sections, css=css, **context)
 
 
-def write_pdf(html_text: str, target: Path, base_url: Path) -> None:
+def write_pdf(html_text: str, target: Path) -> str:
     """Print the HTML to PDF with WeasyPrint: A4, page numbers, tagged (PDF/UA-1)."""
     import weasyprint
 
-    weasyprint.HTML(string=html_text, base_url=str(base_url)).write_pdf(
+    weasyprint.HTML(string=html_text, base_url=str(target.parent)).write_pdf(
         str(target), pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    return str(target)
+
+
+def write_pdfs(jobs: list[tuple[str, Path]]) -> list[str]:
+    """Print several documents, spread over the cores (WeasyPrint is single-threaded)."""
+    count = min(len(jobs), workers())
+    if count <= 1:
+        return [write_pdf(text, target) for text, target in jobs]
+    with ProcessPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(write_pdf, *zip(*jobs)))

@@ -11,6 +11,8 @@ when a suite runs; see ``validation.suite_parameters``.
 """
 from dataclasses import dataclass, field
 
+from pipeline import survey
+
 PROFESSIONS = ["biståndshandläggare", "socialsekreterare"]
 ADMINISTRATION_TYPES = ["district", "all_districts", "central"]
 MONTHS = ["april", "november"]
@@ -241,6 +243,32 @@ PUBLISHED_CLAIMS = RawFile(
     key=["claim_id"],
 )
 
+SURVEY_RESPONSES = RawFile(
+    name=survey.RAW_NAME,
+    filename=f"{survey.RAW_NAME}.csv",
+    description="The employee survey export (Bilaga 3): one row per respondent and occasion. Not anonymous; "
+                "the committed file is synthetic demonstration data (see its .meta.json).",
+    columns=[
+        Column("respondent_id", "text", "Pseudonymous code of the respondent, the same at every occasion.",
+               pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,31}$",
+               pattern_rule="a pseudonymous code: an ASCII letter, then letters, digits, '_' or '-' "
+                            "(never a name, e-mail address or personnummer)"),
+        Column("occasion", "text", "Survey occasion: VT (spring) or HT (autumn) and the year, from report.yml's "
+                                   "survey_start to the current year.",
+               allowed="survey_occasions", pattern=survey.OCCASION_PATTERN,
+               pattern_rule="VT or HT followed by a four-digit year, without spaces"),
+        Column("administration", "text", "Administration the respondent works in (a district or a central one).",
+               allowed="survey_administration_names"),
+        Column("area", "text", "Field of work (verksamhetsområde).", allowed=survey.AREAS),
+        Column("profession", "text", "Profession.", allowed=PROFESSIONS),
+        *[Column(name, "text", f"Answer to '{text}' on the five-point scale; blank when not answered.",
+                 required=False, allowed=survey.SCALE) for name, text in survey.STATEMENTS.items()],
+        Column("comment", "text", "Free-text motivation. Never leaves validation: it is dropped before counting.",
+               required=False),
+    ],
+    key=["respondent_id", "occasion"],
+)
+
 RAW_FILES = [
     ADMINISTRATIONS,
     TURNOVER,
@@ -251,5 +279,6 @@ RAW_FILES = [
     RESEARCHER_RANKINGS,
     RESEARCHER_OPEN_ANSWERS,
     PUBLISHED_CLAIMS,
+    SURVEY_RESPONSES,
 ]
 BY_NAME = {f.name: f for f in RAW_FILES}

@@ -19,11 +19,24 @@ class Run:
     parameters: dict = field(default_factory=dict)
 
 
-def report_runs() -> list[Run]:
-    """Every notebook run of the full report, in the order its chapters appear."""
+def administration_run(name: str, slug: str) -> Run:
+    """The administration notebook for one administration (one page, one chapter)."""
+    return Run(f"admin-{slug}", "administration.ipynb", f"administrations/{slug}.ipynb",
+               {"processed_dir": PROCESSED_DIR, "administration": name})
+
+
+def report_runs(pages=None) -> list[Run]:
+    """Every notebook run of the full report, in the order its chapters appear.
+
+    ``pages`` is ``administration.pages(...)``: one run per administration, placed
+    before the audit chapter as the report places the administrations' sections.
+    """
+    admin_runs = [administration_run(p.name, p.slug) for p in pages.itertuples()] if pages is not None else []
     return [
         Run("turnover", "turnover.ipynb", "turnover.ipynb", {"processed_dir": PROCESSED_DIR}),
+        Run("survey", "survey.ipynb", "survey.ipynb", {"processed_dir": PROCESSED_DIR}),
         Run("consultants", "consultants.ipynb", "consultants.ipynb", {"processed_dir": PROCESSED_DIR}),
         Run("researcher", "researcher.ipynb", "researcher.ipynb", {"processed_dir": PROCESSED_DIR}),
+        *admin_runs,
         Run("audit", "audit.ipynb", "audit.ipynb", {"processed_dir": PROCESSED_DIR}),
     ]

@@ -100,7 +100,7 @@ def change_since(processed: pd.DataFrame, profession: str, administration: str, 
 
 def trend_sentence(processed: pd.DataFrame, profession: str, administration: str, reference_year: int,
                    where: str) -> str:
-    """'Personalrörligheten bland X i Y var 27,7 % 2016 och 20,4 % 2018, en minskning med 7,3 procentenheter.'"""
+    """'Personalrörligheten bland X i Y var A % <reference year> och B % <last year>, en minskning med C procentenheter.'"""
     change = change_since(processed, profession, administration, reference_year)
     if change is None:
         return f"Det finns inga jämförbara uppgifter om personalrörligheten bland {profession} {where} sedan {reference_year}."
@@ -113,7 +113,7 @@ def trend_sentence(processed: pd.DataFrame, profession: str, administration: str
 
 
 def example_sentence(processed: pd.DataFrame, profession: str, administration: str, year: int) -> str:
-    """The report's reading guide: 'I Rinkeby-Kista 2013 slutade 4 av 26 tillsvidareanställda …'."""
+    """The report's reading guide: 'I <administration> <year> slutade 4 av 26 tillsvidareanställda …'."""
     row = series(processed, profession, administration)
     row = row[row["year"] == year].iloc[0]
     return (f"Som exempel: I {administration} {year} slutade {int(row['ended'])} av {int(row['headcount'])} "

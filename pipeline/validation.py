@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import paths, rawio
+from pipeline import paths, rawio, survey
 from pipeline.config import ReportParams
 from pipeline.errors import InputError, suggestion
 from pipeline.schemas import BY_NAME, RAW_FILES, RANKING_ROWS_EXTRA, RawFile
@@ -69,6 +69,11 @@ def suite_parameters(params: ReportParams, reference: dict[str, pd.DataFrame], t
         "measures": sorted(audit.MEASURES),
         "series_start": params.series_start,
         "current_year": today.year,
+        # The survey: respondents work in a district or a central administration, never in
+        # 'Stadsdelar total'; occasions run from report.yml's survey_start to this year.
+        "survey_administration_names": sorted(admins.loc[admins["type"].isin(["district", "central"]), "name"].tolist()),
+        "survey_occasions": survey.occasions_between(params.survey_start, today.year),
+        "survey_start": params.survey_start,
     }
 
 
@@ -158,18 +163,28 @@ def _messages(spec: RawFile, path: Path, result, text: pd.DataFrame, parameters:
                 if isinstance(valid, dict):
                     valid = parameters.get(valid.get("$PARAMETER"), [])
                 hint = suggestion(value, [str(v) for v in valid])
+                if spec.column(shown).allowed == "survey_occasions":  # the range says more than every term
+                    hint = (f": VT or HT followed by a year from {parameters['survey_start']} (report.yml: "
+                            f"survey_start) to {parameters['current_year']} (the current year)")
             shown_value = "blank" if value == "" else f"'{value}'"
             messages.append(f"{where}, line {line}, column '{shown}': value {shown_value} — {rule}{hint}.")
     return messages
 
 
+def raw_path(spec: RawFile, raw_dir: Path = paths.RAW) -> Path:
+    """Where a raw file is read from: ``raw_dir``, except the survey when ``$SURVEY_EXPORT`` names an export."""
+    if spec.name == survey.RAW_NAME:
+        return survey.export_path(raw_dir)
+    return raw_dir / spec.filename
+
+
 def _validate_one(runner: _Runner, spec: RawFile, raw_dir: Path, parameters: dict, report: dict) -> pd.DataFrame | list[str]:
-    path = raw_dir / spec.filename
+    path = raw_path(spec, raw_dir)
     text = rawio.read_text_table(spec, path)
     frame = frame_for_gx(spec, text)
     result = runner.run(spec, frame, parameters)
     report[spec.name] = {
-        "file": f"data/raw/{spec.filename}",
+        "file": paths.relative(path),
         "rows": len(frame),
         "expectations": len(result.results),
         "failed": sum(1 for r in result.results if not r.success),
@@ -216,6 +231,13 @@ def validate_all(params: ReportParams, raw_dir: Path = paths.RAW, docs_dir: Path
             messages += outcome
         else:
             tables[spec.name] = outcome
+    if survey.RAW_NAME in tables:
+        # Identifiers end here: nothing after validation sees a respondent id or a comment.
+        tables[survey.RAW_NAME] = survey.without_identifiers(tables[survey.RAW_NAME])
+        try:
+            survey.synthetic_input(raw_path(BY_NAME[survey.RAW_NAME], raw_dir))
+        except InputError as exc:
+            messages.append(str(exc))
     runner.build_docs()
     if messages:
         raise InputError(_joined(messages))

@@ -1,0 +1,93 @@
+"""One page per administration: the figures on it are the processed ones."""
+import re
+from html import unescape
+
+import pytest
+
+import pipeline
+from conftest import run_pipeline
+from pipeline import administration, formatting as fmt
+
+
+def _text(path) -> str:
+    """The page's visible text, tags removed, entities resolved."""
+    return unescape(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="module")
+def processed(built_project):
+    directory = built_project / "data" / "processed"
+    return {name: pipeline.load(name, directory) for name in ["administrations", "turnover", "district_facts"]}
+
+
+def test_every_administration_has_an_html_and_a_pdf_page_linked_from_the_index(built_project, processed):
+    pages = administration.pages(processed["administrations"])
+    assert len(pages) == 16
+    directory = built_project / "output" / "administrations"
+    index = (directory / "index.html").read_text(encoding="utf-8")
+    for page in pages.itertuples():
+        assert (directory / f"{page.slug}.html").is_file(), page.slug
+        assert (directory / f"{page.slug}.pdf").read_bytes().startswith(b"%PDF"), page.slug
+        assert f'href="{page.slug}.html"' in index and f'href="{page.slug}.pdf"' in index
+    assert index.count("<img ") == 16
+
+
+def _check_turnover_figures(text: str, rows, name: str, professions: list[str]):
+    for profession in professions:
+        own = rows[(rows["administration"] == name) & (rows["profession"] == profession)].sort_values("year")
+        assert not own.empty
+        for row in own.itertuples():
+            assert f"{row.ended}/{row.headcount}" in text, (name, profession, row.year)
+            if row.headcount > 0:
+                assert fmt.percent(row.rate) in text, (name, profession, row.year)
+        last = own.iloc[-1]
+        if last["headcount"] > 0:
+            assert (f"slutade {fmt.number(last['ended'])} av {fmt.number(last['headcount'])} "
+                    f"tillsvidareanställda {profession} i {name}") in text
+
+
+def test_a_district_page_shows_both_professions_as_in_processed_data(built_project, processed):
+    text = _text(built_project / "output" / "administrations" / "skarpnack.html")
+    _check_turnover_figures(text, processed["turnover"], "Skarpnäck", ["biståndshandläggare", "socialsekreterare"])
+    page = administration.lookup(processed["administrations"], "Skarpnäck")
+    assert f"Diagram {page['diagram_number']}a." in text and f"Diagram {page['diagram_number']}b." in text
+
+
+def test_aldreforvaltningen_shows_only_the_profession_it_has(built_project, processed):
+    rows = processed["turnover"]
+    assert rows[(rows["administration"] == "Äldreförvaltningen") & (rows["profession"] == "socialsekreterare")].empty
+    text = _text(built_project / "output" / "administrations" / "aldreforvaltningen.html")
+    _check_turnover_figures(text, rows, "Äldreförvaltningen", ["biståndshandläggare"])
+    assert "Socialsekreterare" not in text.split("Personalomsättning")[1].split("Medarbetarenkäten")[0]
+    assert "Rapporten redovisar inga befolknings- eller personaluppgifter för Äldreförvaltningen" in text
+
+
+def test_the_facts_of_district_facts_csv_are_the_ones_shown_on_each_page(built_project, processed):
+    pages = administration.pages(processed["administrations"]).set_index("name")
+    for facts in processed["district_facts"].to_dict("records"):
+        text = _text(built_project / "output" / "administrations" / f"{pages.loc[facts['administration'], 'slug']}.html")
+        for column in administration.FACT_COLUMNS:
+            assert administration.fact_value(column, facts[column]) in text, (facts["administration"], column)
+
+
+def test_the_report_holds_every_administration_chapter_in_the_reports_order(built_project, processed):
+    page = (built_project / "output" / "report.html").read_text(encoding="utf-8")
+    positions = [page.index(f'id="admin-{slug}-') for slug in administration.pages(processed["administrations"])["slug"]]
+    assert positions == sorted(positions)
+    assert page.index("Arbetet i förvaltningarna") < positions[0]
+
+
+def test_an_unknown_administration_fails_listing_the_valid_names(built_project):
+    result = run_pipeline(built_project, "administration", "Skarpnäk")
+    assert result.returncode != 0
+    assert "unknown administration 'Skarpnäk'" in result.stderr
+    assert "did you mean 'Skarpnäck'" in result.stderr
+    assert "Äldreförvaltningen" in result.stderr and "Bromma" in result.stderr
+
+
+def test_one_page_can_be_rebuilt_alone(built_project):
+    target = built_project / "output" / "administrations" / "skarpnack.html"
+    before = target.read_bytes()
+    result = run_pipeline(built_project, "administration", "Skarpnäck")
+    assert result.returncode == 0, result.stderr
+    assert target.read_bytes() == before, "the same inputs must give the same page"
