@@ -32,7 +32,22 @@ administration: $(STAMP) ## Build one administration's page: make administration
 validate: $(STAMP) ## Check data/raw/ against expectations/ and write data docs to output/validation/
 	@$(PY) -m pipeline validate
 
-test: $(STAMP) ## Run the test suite (builds the report in temporary copies)
+# The browser tests (tests/test_accessibility.py) drive Debian's chromium with the node modules
+# pinned in tests/browser/package-lock.json; no browser is downloaded.
+BROWSER_TESTS := tests/browser
+BROWSER_STAMP := $(BROWSER_TESTS)/node_modules/.installed
+.PHONY: browser-tools
+
+$(BROWSER_STAMP): $(BROWSER_TESTS)/package.json $(BROWSER_TESTS)/package-lock.json
+	@command -v npm >/dev/null || { echo "[setup] npm not found: install Node.js 20 and npm (apt-get install nodejs npm)"; exit 1; }
+	@echo "[setup] installing the browser tests' node modules (npm ci) …"
+	@npm ci --prefix $(BROWSER_TESTS) --no-audit --no-fund --loglevel=error
+	@touch $@
+
+browser-tools: $(BROWSER_STAMP)
+	@command -v chromium >/dev/null || { echo "[setup] chromium not found: the browser tests need Debian's chromium (as root: apt-get install chromium)"; exit 1; }
+
+test: $(STAMP) browser-tools ## Run the test suite (builds the report in temporary copies)
 	@$(PY) -m pytest
 
 suites: $(STAMP) ## Regenerate expectations/*.json from pipeline/schemas.py
@@ -40,6 +55,16 @@ suites: $(STAMP) ## Regenerate expectations/*.json from pipeline/schemas.py
 
 dictionary: $(STAMP) ## Regenerate docs/data_dictionary.md from pipeline/schemas.py and pipeline/datasets.py
 	@$(PY) -m pipeline write-dictionary
+
+LAB_STAMP := $(VENV)/.lab-installed
+$(LAB_STAMP): $(STAMP) requirements-lab.lock
+	@echo "[setup] adding JupyterLab to $(VENV) from requirements-lab.lock …"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -r requirements-lab.lock
+	@touch $@
+
+lab: $(LAB_STAMP) ## Open JupyterLab on the executed notebooks (builds the report first if needed)
+	@test -d output/notebooks || $(MAKE) --no-print-directory report
+	@PYTHONPATH="$(CURDIR)" $(VENV)/bin/jupyter lab --notebook-dir=output/notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 clean: ## Remove output/, data/processed/ and build leftovers (keeps .venv)
 	rm -rf output data/processed .build
