@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help report validate test administration verify clean lab lock suites dictionary
+.PHONY: help report validate test administration verify clean lab lock suites dictionary bench
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -22,8 +22,17 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 	@echo "[setup] done"
 
-report: $(STAMP) ## Build output/report.html and output/report.pdf from data/raw/ (SURVEY=export.csv for the real survey)
+# The report is rebuilt only when an input changed: raw data, suites, notebooks, code, parameters,
+# the package lock, or the survey export named with SURVEY=… (remembered in .build/survey-export).
+SURVEY_STAMP := .build/survey-export
+$(shell mkdir -p .build; echo "$(SURVEY)" | cmp -s - $(SURVEY_STAMP) 2>/dev/null || echo "$(SURVEY)" > $(SURVEY_STAMP))
+REPORT_INPUTS := $(shell find data/raw expectations notebooks pipeline -type f ! -name '*.pyc' 2>/dev/null) \
+	report.yml requirements.lock $(SURVEY_STAMP) $(SURVEY)
+
+output/manifest.json: $(STAMP) $(REPORT_INPUTS)
 	@SURVEY_EXPORT="$(SURVEY)" $(PY) -m pipeline report
+
+report: output/manifest.json ## Build output/report.html and output/report.pdf from data/raw/ (SURVEY=export.csv for the real survey)
 
 administration: $(STAMP) ## Build one administration's page: make administration NAME=Skarpnäck
 	@test -n "$(NAME)" || { echo "usage: make administration NAME=<administration>, e.g. NAME=Skarpnäck"; exit 2; }
@@ -31,6 +40,9 @@ administration: $(STAMP) ## Build one administration's page: make administration
 
 validate: $(STAMP) ## Check data/raw/ against expectations/ and write data docs to output/validation/
 	@$(PY) -m pipeline validate
+
+verify: $(STAMP) ## Rebuild in a temporary directory and list every output file that differs
+	@$(PY) -m pipeline verify
 
 # The browser tests (tests/test_accessibility.py) drive Debian's chromium with the node modules
 # pinned in tests/browser/package-lock.json; no browser is downloaded.
@@ -65,6 +77,10 @@ $(LAB_STAMP): $(STAMP) requirements-lab.lock
 lab: $(LAB_STAMP) ## Open JupyterLab on the executed notebooks (builds the report first if needed)
 	@test -d output/notebooks || $(MAKE) --no-print-directory report
 	@PYTHONPATH="$(CURDIR)" $(VENV)/bin/jupyter lab --notebook-dir=output/notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+
+bench: $(STAMP) ## Time cold, no-op and incremental builds against a naive baseline (bench/latest.json)
+	@test -f output/manifest.json || $(MAKE) --no-print-directory report
+	@$(PY) -m pipeline.bench
 
 clean: ## Remove output/, data/processed/ and build leftovers (keeps .venv)
 	rm -rf output data/processed .build

@@ -1,6 +1,7 @@
 """The single entry point: ``python -m pipeline <command>`` (the Makefile calls this)."""
 import argparse
 import sys
+from pathlib import Path
 
 from pipeline.errors import InputError
 
@@ -14,6 +15,9 @@ def main(argv: list[str] | None = None) -> int:
     one.add_argument("name", help="the administration's name as the report spells it, e.g. Skarpnäck")
     commands.add_parser("write-dictionary", help="regenerate docs/data_dictionary.md from the registries")
     commands.add_parser("write-suites", help="regenerate expectations/*.json from pipeline/schemas.py")
+    check = commands.add_parser("verify", help="rebuild in a temporary directory and list every output file that "
+                                               "differs from output/ and data/processed/")
+    check.add_argument("--keep", type=Path, metavar="DIR", help="keep the rebuild in DIR to inspect the differences")
     args = parser.parse_args(argv)
 
     from pipeline import build
@@ -40,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
             from pipeline import dictionary
 
             print(f"wrote {dictionary.write()}")
+        elif args.command == "verify":
+            from pipeline import verify
+
+            return verify.verify(keep=args.keep)
         elif args.command == "write-suites":
             from pipeline import suites
 

@@ -12,9 +12,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import nbformat
-
-from pipeline import (administration, audit, config, paths, process, provenance, publish, report, sections,
+from pipeline import (administration, audit, cache, config, paths, process, provenance, publish, report, sections,
                       survey, validation)
 from pipeline.errors import InputError
 
@@ -84,6 +82,7 @@ def build_report(progress: Progress) -> dict:
             provenance.write_manifest(provenance.manifest(runs, output), output / "manifest.json")
         with progress.stage("publish", "swapping the new build into output/ and data/processed/"):
             publish.publish(stage)
+        cache.prune()
     except BaseException:
         publish.discard(stage)
         raise
@@ -170,6 +169,8 @@ def _chapters(runs: list[sections.Run], stage: Path, in_report: bool) -> list[di
     In the report, the administrations' chapters sit one heading level below a shared
     heading; on their own pages they keep their levels.
     """
+    import nbformat
+
     used: set[str] = set()
     chapters = []
     grouped = False

@@ -40,7 +40,8 @@ def load(path: Path = paths.REPORT_PARAMS) -> ReportParams:
     """Read and check the parameter file; every problem names the key and what to fix."""
     where = paths.relative(path)
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
     except FileNotFoundError:
         raise InputError(f"{where}: the report's parameter file is missing.") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -50,7 +51,7 @@ def load(path: Path = paths.REPORT_PARAMS) -> ReportParams:
     for key in data:
         if key not in _KINDS:
             raise InputError(
-                f"{where}: unknown key '{key}'{suggestion(key, list(_KINDS))}; "
+                f"{where}, line {_line(text, key)}: unknown key '{key}'{suggestion(key, list(_KINDS))}; "
                 f"valid keys are: {', '.join(_KINDS)}."
             )
     for key, kind in _KINDS.items():
@@ -58,9 +59,9 @@ def load(path: Path = paths.REPORT_PARAMS) -> ReportParams:
             raise InputError(f"{where}: required key '{key}' is missing.")
         value = data[key]
         if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise InputError(f"{where}: '{key}' is {value!r}; it must be a whole number.")
+            raise InputError(f"{where}, line {_line(text, key)}: '{key}' is {value!r}; it must be a whole number.")
         if kind is str and not (isinstance(value, str) and value.strip()):
-            raise InputError(f"{where}: '{key}' is {value!r}; it must be non-empty text.")
+            raise InputError(f"{where}, line {_line(text, key)}: '{key}' is {value!r}; it must be non-empty text.")
     params = ReportParams(**data)
     if params.survey_min_respondents < 1:
         raise InputError(f"{where}: 'survey_min_respondents' must be at least 1.")
@@ -70,3 +71,11 @@ def load(path: Path = paths.REPORT_PARAMS) -> ReportParams:
             f"{params.series_start}, {params.action_plan_start}, {params.reference_year}."
         )
     return params
+
+
+def _line(text: str, key: str) -> int | str:
+    """The line where ``key:`` is set, for messages."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.split(":", 1)[0].strip() == str(key) and not line.lstrip().startswith("#"):
+            return number
+    return "?"

@@ -5,6 +5,7 @@ that varies between two runs of the same inputs (papermill's timings and metadat
 random cell ids) is removed, so two builds give the same bytes.
 """
 import html
+import json
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from pipeline import paths
+from pipeline import cache, paths
 from pipeline.sections import Run
 
 KERNEL = "python3"
@@ -43,6 +44,7 @@ def normalise(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for number, cell in enumerate(notebook.cells):
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        cell.metadata.pop("ploomber", None)  # the in-process engine's timestamps
         cell["id"] = f"cell-{number}"
     return notebook
 
@@ -76,13 +78,25 @@ def _closing_figures():
         plt.close("all")
 
 
+def execution_key(run: Run, stage: Path) -> str:
+    """What decides an executed notebook's bytes: notebook, parameters, processed data, report.yml, code, engine."""
+    notebook = (paths.NOTEBOOKS / run.notebook).read_bytes()
+    processed = stage / "data" / "processed"
+    data = cache.files_digest(p for p in processed.iterdir() if p.is_file())
+    return cache.digest(notebook, json.dumps(run.parameters, sort_keys=True, ensure_ascii=False), data,
+                        paths.REPORT_PARAMS.read_bytes(), cache.code_digest(), ENGINE, run.executed)
+
+
 def execute(run: Run, stage: Path) -> str:
-    """Execute one notebook into ``<stage>/output/notebooks/``; return its path."""
+    """Execute one notebook into ``<stage>/output/notebooks/`` (or reuse an identical run); return its path."""
     import papermill
 
     _kernel_environment()
     target = stage / "output" / "notebooks" / run.executed
     target.parent.mkdir(parents=True, exist_ok=True)
+    key = execution_key(run, stage)
+    if cache.fetch("notebooks", key, target):
+        return str(target)
     try:
         with _kernel_log(stage / "kernels.log"), _closing_figures():
             papermill.execute_notebook(
@@ -95,7 +109,22 @@ def execute(run: Run, stage: Path) -> str:
                            f"{exc.ename}: {exc.evalue}") from None
     notebook = nbformat.read(target, as_version=4)
     nbformat.write(normalise(notebook), target)
+    cache.store("notebooks", key, target)
     return str(target)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool workers end when the build does (Linux), even when it is killed: an orphan would
+    go on writing into a staging tree that the next build is removing."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the build died before the line above
+        os._exit(1)
 
 
 def workers() -> int:
@@ -108,7 +137,7 @@ def execute_all(runs: list[Run], stage: Path, workers: int | None = None) -> lis
     workers = min(len(runs), workers or globals()["workers"]())
     if workers <= 1:
         return [execute(run, stage) for run in runs]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(execute, run, stage) for run in runs]
         return [future.result() for future in futures]
 
@@ -176,8 +205,14 @@ def write_pdf(html_text: str, target: Path) -> str:
     """Print the HTML to PDF with WeasyPrint: A4, page numbers, tagged (PDF/UA-1)."""
     import weasyprint
 
-    weasyprint.HTML(string=html_text, base_url=str(target.parent)).write_pdf(
+    key = cache.digest(html_text, weasyprint.__version__, "pdf/ua-1")
+    if cache.fetch("pdf", key, target):
+        return str(target)
+    # No base URL: links to sibling files (manifest.json, index.html) stay relative, so they
+    # work beside the published PDF and name no directory of the machine that built it.
+    weasyprint.HTML(string=html_text).write_pdf(
         str(target), pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    cache.store("pdf", key, target)
     return str(target)
 
 
@@ -186,5 +221,5 @@ def write_pdfs(jobs: list[tuple[str, Path]]) -> list[str]:
     count = min(len(jobs), workers())
     if count <= 1:
         return [write_pdf(text, target) for text, target in jobs]
-    with ProcessPoolExecutor(max_workers=count) as pool:
+    with ProcessPoolExecutor(max_workers=count, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
         return list(pool.map(write_pdf, *zip(*jobs)))

@@ -21,6 +21,16 @@ from pipeline.suites import WRITTEN
 
 MAX_MESSAGES = 25
 
+# Where the valid values of a suite parameter come from, said when a value is not among them.
+VALID_FROM = {
+    "administration_names": "the administrations in data/raw/administrations.csv",
+    "district_names": "the districts (type 'district') in data/raw/administrations.csv",
+    "survey_administration_names": "the districts and central administrations in data/raw/administrations.csv",
+    "ranking_points": "the points in data/raw/action_plan_points.csv, or övrigt, ej_svar, total",
+    "measures": "the measures pipeline/audit.py recomputes",
+}
+LISTED_AT_MOST = 20  # a longer list of valid values is named by its source, not printed
+
 
 def frame_for_gx(spec: RawFile, text: pd.DataFrame) -> pd.DataFrame:
     """Typed values for the value rules, and each number's text as written for the format rules."""
@@ -142,33 +152,68 @@ def _messages(spec: RawFile, path: Path, result, text: pd.DataFrame, parameters:
         failures = item.result.get("unexpected_index_list") or []
         if not failures:
             observed = item.result.get("observed_value")
-            messages.append(f"{where}: {rule} (found {observed}).")
+            if config.type == "expect_table_row_count_to_be_between" and observed == 0:
+                messages.append(f"{where}: the file has a header line but no data rows — {rule}.")
+            else:
+                messages.append(f"{where}: {rule} (found {observed}).")
             continue
-        key_columns = config.kwargs.get("column_list")
+        key_columns = config.kwargs.get("column_list") or (
+            [column] if config.type == "expect_column_values_to_be_unique" else None)
+        first_line = _first_lines(text, key_columns) if key_columns else {}
         for failure in failures:
             line = int(failure[rawio.LINE])
             row = raw_by_line.loc[line]
             if key_columns:
-                value = " / ".join(str(row[c]) for c in key_columns)
-                messages.append(f"{where}, line {line}, columns {', '.join(key_columns)}: value '{value}' repeats an earlier row — {rule}.")
+                key = tuple(row[c] for c in key_columns)
+                if first_line.get(key, line) == line:
+                    continue  # the first row with this key is named in the message of each repeat
+                value = " / ".join(key)
+                named = f"columns {', '.join(key_columns)}" if len(key_columns) > 1 else f"column '{key_columns[0]}'"
+                messages.append(f"{where}, line {line}, {named}: value '{value}' repeats an earlier row "
+                                f"(line {first_line[key]}) — {rule}.")
                 continue
             if config.type.startswith("expect_column_pair"):
-                value = f"{row[config.kwargs['column_B']]} > {row[config.kwargs['column_A']]}"
-                messages.append(f"{where}, line {line}, column '{config.kwargs['column_B']}': value {value} — {rule}.")
+                larger, smaller = config.kwargs["column_A"], config.kwargs["column_B"]
+                messages.append(f"{where}, line {line}, column '{smaller}': value {row[smaller]} is greater than "
+                                f"{larger} {row[larger]} — {rule}.")
                 continue
             value = row[shown]
+            if (config.type == "expect_column_values_to_not_be_null" and value != ""
+                    and spec.column(shown).kind in ("int", "decimal")):
+                continue  # written, but not as a number: the format rule says so
             hint = ""
             if config.type == "expect_column_values_to_be_in_set":
                 valid = config.kwargs["value_set"]
                 if isinstance(valid, dict):
                     valid = parameters.get(valid.get("$PARAMETER"), [])
-                hint = suggestion(value, [str(v) for v in valid])
+                # a close match is a likely typo; for a number ('3' for '31') it would mislead
+                hint = "" if value.isdigit() else suggestion(value, [str(v) for v in valid])
+                parameter = spec.column(shown).allowed
+                if isinstance(parameter, str) and not hint:  # no close match: say which values are valid
+                    source = VALID_FROM.get(parameter, parameter)
+                    listed = ": " + ", ".join(map(str, valid)) if len(valid) <= LISTED_AT_MOST else ""
+                    hint = f"; valid are {source}{listed}"
                 if spec.column(shown).allowed == "survey_occasions":  # the range says more than every term
                     hint = (f": VT or HT followed by a year from {parameters['survey_start']} (report.yml: "
                             f"survey_start) to {parameters['current_year']} (the current year)")
+            if config.type == "expect_column_values_to_be_between":
+                hint = _bounds(spec.column(shown), parameters)
             shown_value = "blank" if value == "" else f"'{value}'"
             messages.append(f"{where}, line {line}, column '{shown}': value {shown_value} — {rule}{hint}.")
     return messages
+
+
+def _first_lines(text: pd.DataFrame, key_columns: list[str]) -> dict[tuple, int]:
+    """The line each key first appears on."""
+    first = text.groupby(key_columns, sort=False)[rawio.LINE].min()
+    return {(key if isinstance(key, tuple) else (key,)): int(line) for key, line in first.items()}
+
+
+def _bounds(column, parameters: dict) -> str:
+    """The values of the bounds a rule takes from the parameters, e.g. ' (series_start is …)'."""
+    said = [f"{'the current year' if name == 'current_year' else name} is {parameters[name]}"
+            for name in (column.minimum, column.maximum) if isinstance(name, str) and name in parameters]
+    return f" ({', '.join(said)})" if said else ""
 
 
 def raw_path(spec: RawFile, raw_dir: Path = paths.RAW) -> Path:
@@ -178,9 +223,8 @@ def raw_path(spec: RawFile, raw_dir: Path = paths.RAW) -> Path:
     return raw_dir / spec.filename
 
 
-def _validate_one(runner: _Runner, spec: RawFile, raw_dir: Path, parameters: dict, report: dict) -> pd.DataFrame | list[str]:
-    path = raw_path(spec, raw_dir)
-    text = rawio.read_text_table(spec, path)
+def _validate_one(runner: _Runner, spec: RawFile, path: Path, text: pd.DataFrame, parameters: dict,
+                  report: dict) -> pd.DataFrame | list[str]:
     frame = frame_for_gx(spec, text)
     result = runner.run(spec, frame, parameters)
     report[spec.name] = {
@@ -199,31 +243,38 @@ def validate_all(params: ReportParams, raw_dir: Path = paths.RAW, docs_dir: Path
                  specs: list[RawFile] = RAW_FILES, today: dt.date | None = None) -> tuple[dict, dict]:
     """Validate every raw file; return ({name: typed table}, summary) or raise ``InputError``.
 
-    The reference lists are validated first, since their values are the valid values
-    of the other files. All files are checked before the build stops, so one run shows
-    every problem.
+    Every file is first read as a table (encoding, separators, columns), which needs no
+    GX and so refuses a malformed file in about a second. The reference lists are
+    validated next, since their values are the valid values of the other files. All
+    files are checked before the build stops, so one run shows every problem.
     """
+    reference_names = ["administrations", "action_plan_points"]
+    specs = [BY_NAME[name] for name in reference_names] + [s for s in specs if s.name not in reference_names]
+    texts: dict = {}
+    messages: list[str] = []
+    for spec in specs:
+        try:
+            texts[spec.name] = rawio.read_text_table(spec, raw_path(spec, raw_dir))
+        except InputError as exc:
+            messages.append(str(exc))
+    if messages:
+        raise InputError(_joined(messages))
     runner = _Runner(docs_dir)
     summary: dict = {}
     tables: dict = {}
-    messages: list[str] = []
-    reference_names = ["administrations", "action_plan_points"]
     base = {"series_start": params.series_start, "current_year": (today or dt.date.today()).year}
-    for name in reference_names:
-        outcome = _validate_one(runner, BY_NAME[name], raw_dir, base, summary)
+    for spec in specs[:len(reference_names)]:
+        outcome = _validate_one(runner, spec, raw_path(spec, raw_dir), texts[spec.name], base, summary)
         if isinstance(outcome, list):
             messages += outcome
         else:
-            tables[name] = outcome
+            tables[spec.name] = outcome
     if messages:
-        runner.build_docs()
         raise InputError(_joined(messages))
     parameters = suite_parameters(params, tables, today)
-    for spec in specs:
-        if spec.name in reference_names:
-            continue
+    for spec in specs[len(reference_names):]:
         try:
-            outcome = _validate_one(runner, spec, raw_dir, parameters, summary)
+            outcome = _validate_one(runner, spec, raw_path(spec, raw_dir), texts[spec.name], parameters, summary)
         except InputError as exc:
             messages.append(str(exc))
             continue
@@ -238,9 +289,9 @@ def validate_all(params: ReportParams, raw_dir: Path = paths.RAW, docs_dir: Path
             survey.synthetic_input(raw_path(BY_NAME[survey.RAW_NAME], raw_dir))
         except InputError as exc:
             messages.append(str(exc))
-    runner.build_docs()
     if messages:
-        raise InputError(_joined(messages))
+        raise InputError(_joined(messages))  # no data docs: a failed build publishes nothing
+    runner.build_docs()
     return tables, summary
 
 

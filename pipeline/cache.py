@@ -1,0 +1,73 @@
+"""A content-addressed store for the two costly, pure steps: executing a notebook, printing a PDF.
+
+An entry's key is the SHA-256 of everything that decides its bytes (the notebook, its
+parameters, the processed data, the code and the package lock; or the HTML and the
+WeasyPrint version), so a hit is exactly what a fresh run would write. Rebuilding after a
+small change then redoes only the runs whose inputs changed. Entries live under
+``.build/cache/`` (git-ignored) and are dropped when unused for ``MAX_AGE_DAYS``.
+"""
+import hashlib
+import os
+import shutil
+import time
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline import paths
+
+ROOT = paths.ROOT / ".build" / "cache"
+MAX_AGE_DAYS = 14
+
+
+def digest(*parts: bytes | str) -> str:
+    sha = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        sha.update(len(data).to_bytes(8, "big"))
+        sha.update(data)
+    return sha.hexdigest()
+
+
+def files_digest(files) -> str:
+    """One digest over files' names and contents, in a stable order."""
+    parts = []
+    for path in sorted(Path(f) for f in files):
+        parts += [path.name, path.read_bytes()]
+    return digest(*parts)
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """The pipeline's code, templates and package lock: a change to any of them invalidates everything."""
+    package = paths.ROOT / "pipeline"
+    files = [p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    files.append(paths.ROOT / "requirements.lock")
+    return files_digest(files)
+
+
+def fetch(kind: str, key: str, target: Path) -> bool:
+    """Copy a cached entry to ``target``; False when there is none."""
+    entry = ROOT / kind / key
+    if not entry.is_file():
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(entry, target)
+    os.utime(entry)  # recently used: kept by prune()
+    return True
+
+
+def store(kind: str, key: str, source: Path) -> None:
+    """Keep a copy of ``source`` under ``key`` (written aside, then renamed: never half an entry)."""
+    directory = ROOT / kind
+    directory.mkdir(parents=True, exist_ok=True)
+    temporary = directory / f".{key}.{os.getpid()}.tmp"
+    shutil.copyfile(source, temporary)
+    os.replace(temporary, directory / key)
+
+
+def prune(max_age_days: int = MAX_AGE_DAYS) -> None:
+    limit = time.time() - max_age_days * 86400
+    if ROOT.exists():
+        for entry in ROOT.rglob("*"):
+            if entry.is_file() and entry.stat().st_mtime < limit:
+                entry.unlink(missing_ok=True)

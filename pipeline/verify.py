@@ -1,0 +1,116 @@
+"""``make verify``: rebuild from a fresh copy of the inputs and compare, byte for byte, with what is published.
+
+The rebuild runs ``python -m pipeline report`` in a temporary directory that holds only
+the files the manifest lists as inputs (``provenance.input_files``), so it also shows
+that nothing else decides the report. Git is pointed at this project's repository, so
+the rebuild states the same commit and build date as the build it checks. Every file
+under ``output/`` and ``data/processed/`` is compared, except Great Expectations' data
+docs (``provenance.is_data_docs``), which embed run times.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from pipeline import paths, provenance
+from pipeline.errors import InputError
+
+COMPARED = ["output", "data/processed"]
+
+
+def verify(keep: Path | None = None, out=sys.stdout, progress=sys.stderr) -> int:
+    """Rebuild, list every file that differs or exists on one side only; 0 when all are identical."""
+    if not (paths.OUTPUT / "manifest.json").is_file():
+        raise InputError("nothing to verify: output/manifest.json is missing; build the report first (make report).")
+    if keep is not None and keep.exists() and any(keep.iterdir()):
+        raise InputError(f"{keep}: the directory to keep the rebuild in must be new or empty.")
+    copy = Path(keep).resolve() if keep is not None else Path(tempfile.mkdtemp(prefix="verify-"))
+    try:
+        print(f"[verify] rebuilding from a fresh copy of the inputs in {copy} …", file=progress, flush=True)
+        start = time.perf_counter()
+        copy_inputs(copy)
+        result = subprocess.run([sys.executable, "-m", "pipeline", "report"], cwd=copy, env=_environment(copy),
+                                capture_output=True, text=True)
+        print(f"[verify] done in {time.perf_counter() - start:.1f} s", file=progress, flush=True)
+        if result.returncode != 0:
+            print(result.stdout + result.stderr, file=out)
+            print("verify: the rebuild failed, so nothing was compared.", file=out)
+            return 1
+        differences, compared = compare(paths.ROOT, copy)
+    finally:
+        if keep is None:
+            shutil.rmtree(copy, ignore_errors=True)
+    for line in differences:
+        print(line, file=out)
+    if not differences:
+        print(f"verify: all {compared} files under {' and '.join(d + '/' for d in COMPARED)} are byte-identical to a "
+              "fresh rebuild (GX data docs under output/validation/ are not compared).", file=out)
+        return 0
+    changed = changed_inputs()
+    if changed:
+        print(f"Inputs changed since output/ was built: {', '.join(changed)}", file=out)
+    print(f"verify: {len(differences)} of {compared} files differ from a fresh rebuild; the published report is not "
+          "what the current inputs and code build (run 'make report', or find what varies between builds).", file=out)
+    return 1
+
+
+def copy_inputs(target: Path) -> None:
+    """The files a build reads, at the same places under ``target``.
+
+    An input outside the project (a real survey export named by ``$SURVEY_EXPORT``) is
+    read from where it is: the rebuild inherits the environment that names it.
+    """
+    for path in provenance.input_files():
+        if not path.resolve().is_relative_to(paths.ROOT):
+            continue
+        destination = target / path.resolve().relative_to(paths.ROOT)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, destination)
+
+
+def _environment(copy: Path) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(copy), "GIT_OPTIONAL_LOCKS": "0"}
+    git_dir = subprocess.run(["git", "rev-parse", "--absolute-git-dir"], cwd=paths.ROOT, capture_output=True,
+                             text=True)
+    if git_dir.returncode == 0:
+        env.update(GIT_DIR=git_dir.stdout.strip(), GIT_WORK_TREE=str(paths.ROOT))
+    else:  # not a repository: neither is the copy, whatever lies above it
+        env["GIT_CEILING_DIRECTORIES"] = str(copy.parent)
+    return env
+
+
+def files(root: Path) -> set[str]:
+    """The compared files under ``root``, as paths from it."""
+    found = set()
+    for directory in COMPARED:
+        base = root / directory
+        for path in base.rglob("*") if base.is_dir() else []:
+            if path.is_file() and not (directory == "output" and provenance.is_data_docs(path.relative_to(base))):
+                found.add(path.relative_to(root).as_posix())
+    return found
+
+
+def compare(published: Path, rebuilt: Path) -> tuple[list[str], int]:
+    """One line per file that differs or exists on one side only, and how many files were compared."""
+    left, right = files(published), files(rebuilt)
+    lines = []
+    for name in sorted(left | right):
+        if name not in right:
+            lines.append(f"only in the published build: {name}")
+        elif name not in left:
+            lines.append(f"only in the rebuild: {name}")
+        elif provenance.sha256(published / name) != provenance.sha256(rebuilt / name):
+            lines.append(f"differs: {name}")
+    return lines, len(left | right)
+
+
+def changed_inputs() -> list[str]:
+    """Inputs whose checksum is not the one output/manifest.json recorded, or that appeared or went."""
+    recorded = {item["path"]: item["sha256"]
+                for item in json.loads((paths.OUTPUT / "manifest.json").read_text(encoding="utf-8"))["inputs"]}
+    current = {paths.relative(p): provenance.sha256(p) for p in provenance.input_files()}
+    return sorted(name for name in recorded.keys() | current.keys() if recorded.get(name) != current.get(name))

@@ -1,0 +1,1 @@
+"""The corpus of corrupted inputs (``cases.py``) that ``tests/test_corruption.py`` feeds to the build."""
