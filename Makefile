@@ -57,7 +57,14 @@ $(BROWSER_STAMP): $(BROWSER_TESTS)/package.json $(BROWSER_TESTS)/package-lock.js
 	@touch $@
 
 browser-tools: $(BROWSER_STAMP)
-	@command -v chromium >/dev/null || { echo "[setup] chromium not found: the browser tests need Debian's chromium (as root: apt-get install chromium)"; exit 1; }
+	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "[setup] installing Debian's chromium and poppler-utils for the browser and PDF tests …"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  else \
+	    echo "[setup] the browser and PDF tests need Debian's chromium and poppler-utils: run 'sudo apt-get install chromium poppler-utils'"; exit 1; \
+	  fi; \
+	fi
 
 test: $(STAMP) browser-tools ## Run the test suite (builds the report in temporary copies)
 	@$(PY) -m pytest
