@@ -99,7 +99,10 @@ def survey_for_pages(processed_dir) -> tuple[pd.DataFrame, bool, dict[str, str]]
 
 
 def index_item(rows: pd.DataFrame, administrations: pd.DataFrame, name: str, slug: str) -> dict:
-    """One entry of the pages' index: name, links and a small multiple of its turnover trend."""
+    """One entry of the pages' index: name, links and a small multiple of its turnover trend.
+
+    All entries share one scale (the highest rate of any administration), so they compare.
+    """
     import base64
 
     from pipeline.turnover_views import trend_alt
@@ -111,6 +114,7 @@ def index_item(rows: pd.DataFrame, administrations: pd.DataFrame, name: str, slu
         own = turnover.series(rows, profession, name).set_index("year")["rate"].reindex(years)
         lines.append({"label": profession.capitalize(), "rates": own.tolist(), "style": styles[profession]})
         alts.append(trend_alt(profession.capitalize(), years, own.tolist()))
-    png = charts.sparkline(years, lines)
+    known = rows.loc[rows["administration_type"] != "all_districts", "rate"].dropna()
+    png = charts.sparkline(years, lines, top=float(known.max()) if not known.empty else None)
     return {"name": name, "slug": slug, "image": base64.b64encode(png).decode("ascii"),
             "alt": f"Personalrörlighet i {name}. " + " ".join(alts)}

@@ -105,18 +105,20 @@ def ranked_bars(labels: list[str], values: list[int], xlabel: str) -> bytes:
     return to_png(figure)
 
 
-def sparkline(years: list[int], lines: list[dict]) -> bytes:
-    """A small multiple for an index: one line per profession, solid and dashed, with a legend."""
+def sparkline(years: list[int], lines: list[dict], top: float | None = None) -> bytes:
+    """A small multiple for an index: one line per profession, solid and dashed, on a shared scale.
+
+    The index explains the line styles once, so the panels carry no legend of their own.
+    """
     figure, axis = plt.subplots(figsize=(3.2, 1.5))
     for line in lines:
         main = line.get("style", "main") == "main"
         axis.plot(years, line["rates"], color=MAIN if main else PALETTE[3], linestyle="-" if main else "--",
                   marker="o" if main else "s", markersize=2.5, linewidth=1.5, label=line["label"])
     axis.yaxis.set_major_formatter(_percent_axis)
-    axis.set_ylim(bottom=0)
+    axis.set_ylim(0, top * 1.05 if top else None)
     axis.set_xticks([years[0], years[-1]])
     axis.tick_params(labelsize=7)
-    axis.legend(fontsize=6, loc="upper left", frameon=False)
     return to_png(figure)
 
 

@@ -56,7 +56,14 @@ def test_executed_notebook_keeps_code_for_researchers(built_project):
 
 
 def test_notebooks_declare_exactly_the_parameters_the_pipeline_passes():
-    for run in sections.report_runs():
+    import pandas as pd
+
+    from pipeline import administration
+
+    pages = administration.pages(pd.read_csv(ROOT / "data" / "raw" / "administrations.csv"))
+    runs = sections.report_runs(pages)
+    assert {r.notebook for r in runs} == {p.name for p in (ROOT / "notebooks").glob("*.ipynb")}
+    for run in runs:
         declared = papermill.inspect_notebook(str(ROOT / "notebooks" / run.notebook))
         assert set(declared) == set(run.parameters), run.notebook
 
