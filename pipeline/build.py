@@ -214,12 +214,10 @@ def render_documents(runs: list[sections.Run], stage: Path, params: config.Repor
             chapters, {**context, "toc": toc, "manifest_href": "manifest.json",
                        "validation_href": "validation/index.html"})
     by_key = {c["key"]: c for c in _chapters(runs, stage, in_report=False)}
-    admin_pages = []
     for page in pages.itertuples():
         chapter = by_key.get(sections.administration_run(page.name, page.slug).key)
         if chapter is None:
             continue
-        admin_pages.append(page)
         # the page's h1 is the administration's name: drop the chapter's own first heading
         body = re.sub(r"<h2 [^>]*>.*?</h2>", "", chapter["body"], count=1, flags=re.S)
         documents[output / "administrations" / f"{page.slug}.html"] = report.render_page(

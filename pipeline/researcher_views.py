@@ -88,3 +88,16 @@ def open_answers_table(rows: pd.DataFrame, question: str, letter: str) -> str:
                          index=selected["category"].tolist())
     caption = f"Tabell 6{letter}. Öppna svar: {OPEN_QUESTION_LABEL.get(question, question)}."
     return hb.table(frame, caption, sources.researcher("fråga 2", "researcher_open_answers.csv"), row_header="Tema")
+
+
+def all_alternative_tables(mentions: pd.DataFrame, table_totals: pd.DataFrame) -> str:
+    """Tabell 5a–5f: each question's three alternatives, in the appendix's order."""
+    pairs = [(q, a) for q in researcher.QUESTION_LABEL for a in sorted(mentions["alternative"].unique())]
+    return "".join(alternative_table(mentions, table_totals, q, int(a), letter)
+                   for letter, (q, a) in zip("abcdefghijkl", pairs))
+
+
+def all_open_answer_tables(open_answers: pd.DataFrame) -> str:
+    """Tabell 6a–6c: one table per open question."""
+    return "".join(open_answers_table(open_answers, q, letter)
+                   for letter, q in zip("abcdefghijkl", open_answers["question"].unique()))

@@ -12,7 +12,7 @@ from pipeline.schemas import RAW_FILES, Column, RawFile
 
 WRITTEN = "_as_written"  # suffix of the text companion of a numeric column
 
-_FORMAT = {
+FORMAT = {  # kind → (regex of a number as written, the rule in words)
     "int": (r"^-?\d+$", "must be a whole number written with digits only (no spaces, decimals or text)"),
     "decimal": (r"^-?\d+(\.\d+)?$", "must be a number with a decimal point (write 24.5, not 24,5)"),
 }
@@ -29,8 +29,8 @@ def _column_expectations(column: Column) -> list[dict]:
     if column.required:
         out.append(_exp("expect_column_values_to_not_be_null", {"column": name},
                         f"'{name}' must not be blank", "every row needs this value"))
-    if column.kind in _FORMAT:
-        regex, rule = _FORMAT[column.kind]
+    if column.kind in FORMAT:
+        regex, rule = FORMAT[column.kind]
         out.append(_exp("expect_column_values_to_match_regex", {"column": name + WRITTEN, "regex": regex},
                         f"'{name}' {rule}", "numbers are read exactly as written; nothing is guessed"))
     if column.pattern:

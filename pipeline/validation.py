@@ -17,7 +17,7 @@ from pipeline import paths, rawio, survey
 from pipeline.config import ReportParams
 from pipeline.errors import InputError, suggestion
 from pipeline.schemas import BY_NAME, RAW_FILES, RANKING_ROWS_EXTRA, RawFile
-from pipeline.suites import WRITTEN
+from pipeline.suites import FORMAT, WRITTEN
 
 MAX_MESSAGES = 25
 
@@ -39,8 +39,8 @@ def frame_for_gx(spec: RawFile, text: pd.DataFrame) -> pd.DataFrame:
     for column in spec.columns:
         values = text[column.name]
         if column.kind in ("int", "decimal"):
-            pattern = r"^-?\d+$" if column.kind == "int" else r"^-?\d+(\.\d+)?$"
-            ok = values.map(lambda v: bool(re.match(pattern, v)))
+            written = re.compile(FORMAT[column.kind][0])  # the same pattern the suite checks
+            ok = values.map(lambda v, written=written: bool(written.match(v)))
             frame[column.name] = pd.to_numeric(values.where(ok), errors="coerce").astype("float64")
             companions[column.name + WRITTEN] = values.map(lambda v: v if v != "" else None).astype(object)
         else:
