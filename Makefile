@@ -75,15 +75,23 @@ suites: $(STAMP) ## Regenerate expectations/*.json from pipeline/schemas.py
 dictionary: $(STAMP) ## Regenerate docs/data_dictionary.md from pipeline/schemas.py and pipeline/datasets.py
 	@$(PY) -m pipeline write-dictionary
 
-LAB_STAMP := $(VENV)/.lab-installed
-$(LAB_STAMP): $(STAMP) requirements-lab.lock
-	@echo "[setup] adding JupyterLab to $(VENV) from requirements-lab.lock …"
-	@$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -r requirements-lab.lock
+# JupyterLab lives in its own environment (.venv-lab): installed into .venv, its packages
+# (jupyter-events, jsonschema's format checkers …) would slow every build's imports and make
+# the build run on something other than requirements.lock.
+LAB_VENV := .venv-lab
+LAB_STAMP := $(LAB_VENV)/.installed
+$(LAB_STAMP): requirements.lock requirements-lab.lock pyproject.toml
+	@echo "[setup] creating $(LAB_VENV) (the pipeline's packages and JupyterLab) …"
+	@rm -rf $(LAB_VENV)
+	@$(PYTHON_SYSTEM) -m venv $(LAB_VENV)
+	@$(LAB_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@$(LAB_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -r requirements-lab.lock
+	@echo "$(CURDIR)" > "$$($(LAB_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/handlingsplan-rapport.pth"
 	@touch $@
 
 lab: $(LAB_STAMP) ## Open JupyterLab on the executed notebooks (builds the report first if needed)
 	@test -d output/notebooks || $(MAKE) --no-print-directory report
-	@PYTHONPATH="$(CURDIR)" $(VENV)/bin/jupyter lab --notebook-dir=output/notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+	@$(LAB_VENV)/bin/jupyter lab --notebook-dir=output/notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP) ## Time cold, no-op and incremental builds against a naive baseline (bench/latest.json)
 	@test -f output/manifest.json || $(MAKE) --no-print-directory report

@@ -49,9 +49,12 @@ def validate_only(progress: Progress) -> None:
     print(f"All {len(summary)} raw files passed validation; data docs in output/validation/index.html")
 
 
+RESULTS = "results.json"  # the validation summary kept beside the data docs
+
+
 def _write_results(summary: dict, docs: Path) -> None:
     docs.mkdir(parents=True, exist_ok=True)
-    (docs / "results.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+    (docs / RESULTS).write_text(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                                        encoding="utf-8")
 
 
@@ -69,7 +72,9 @@ def build_report(progress: Progress) -> dict:
         pages = administration.pages(frames["administrations"])
         runs = sections.report_runs(pages)
         with progress.stage("execute", f"running {len(runs)} notebooks with papermill on {report.workers()} cores"):
-            report.execute_all(runs, stage)
+            reused = report.execute_all(runs, stage)
+            print(f"[execute] {len(runs) - sum(reused)} executed; {sum(reused)} reused, their notebook, parameters, "
+                  "code and the datasets they read being unchanged", flush=True)
         with progress.stage("html", "rendering output/report.html and output/administrations/"):
             documents = render_documents(runs, stage, params, pages)
             for target, text in documents.items():
@@ -126,9 +131,19 @@ def build_administration(progress: Progress, name: str) -> Path:
 
 def _validate_and_process(progress: Progress, params: config.ReportParams, stage: Path):
     output = stage / "output"
-    with progress.stage("validate", "checking data/raw/ against expectations/"):
-        tables, summary = validation.validate_all(params, docs_dir=output / "validation")
-        _write_results(summary, output / "validation")
+    docs = output / "validation"
+    key = validation.reuse_key(params)
+    if key is not None and cache.fetch_tree("validation", key, docs):
+        with progress.stage("validate", "data/raw/, expectations/ and report.yml unchanged since they passed "
+                                        "validation: reusing those results and data docs"):
+            tables = validation.read_validated()
+            summary = json.loads((docs / RESULTS).read_text(encoding="utf-8"))
+    else:
+        with progress.stage("validate", "checking data/raw/ against expectations/"):
+            tables, summary = validation.validate_all(params, docs_dir=docs)
+            _write_results(summary, docs)
+        if key is not None:
+            cache.store_tree("validation", key, docs)
     with progress.stage("process", "computing data/processed/"):
         frames = process.build(tables, params)
         process.write_all(frames, stage / "data" / "processed")
@@ -163,7 +178,7 @@ ADMINISTRATIONS_INTRO = (
     "Varje avsnitt finns också som egen sida under output/administrations/.")
 
 
-def _chapters(runs: list[sections.Run], stage: Path, in_report: bool) -> list[dict]:
+def _chapters(runs: list[sections.Run], bodies: dict[str, str], in_report: bool) -> list[dict]:
     """Each executed notebook as HTML with unique heading ids, and its headings.
 
     In the report, the administrations' chapters sit one heading level below a shared
@@ -175,10 +190,9 @@ def _chapters(runs: list[sections.Run], stage: Path, in_report: bool) -> list[di
     chapters = []
     grouped = False
     for run in runs:
-        notebook = nbformat.read(stage / "output" / "notebooks" / run.executed, as_version=4)
         is_admin = run.key.startswith("admin-")
         shift = 1 if (in_report and is_admin) else 0
-        body, headings = report.assign_heading_ids(report.notebook_body(notebook), run.key, used, shift)
+        body, headings = report.assign_heading_ids(bodies[run.key], run.key, used, shift)
         if in_report and is_admin and not grouped:
             grouped = True
             used.add("forvaltningarna")
@@ -206,14 +220,15 @@ def render_documents(runs: list[sections.Run], stage: Path, params: config.Repor
     """Target path → HTML: the report, each administration's page and the pages' index."""
     output = stage / "output"
     context = _context(stage, params)
+    bodies = {run.key: report.executed_body(stage / "output" / "notebooks" / run.executed) for run in runs}
     documents = {}
     if with_report:
-        chapters = _chapters(runs, stage, in_report=True)
+        chapters = _chapters(runs, bodies, in_report=True)
         toc = _toc(chapters) + [{"id": "proveniens", "text": "Proveniens", "children": []}]
         documents[output / "report.html"] = report.render_page(
             chapters, {**context, "toc": toc, "manifest_href": "manifest.json",
                        "validation_href": "validation/index.html"})
-    by_key = {c["key"]: c for c in _chapters(runs, stage, in_report=False)}
+    by_key = {c["key"]: c for c in _chapters(runs, bodies, in_report=False)}
     for page in pages.itertuples():
         chapter = by_key.get(sections.administration_run(page.name, page.slug).key)
         if chapter is None:
@@ -231,12 +246,23 @@ def render_documents(runs: list[sections.Run], stage: Path, params: config.Repor
 
 def _index(stage: Path, context: dict, pages) -> str:
     """``output/administrations/index.html``: every page with a small multiple of its turnover."""
-    from pipeline import administration_views, datasets
+    from pipeline import datasets
 
     processed = stage / "data" / "processed"
-    turnover = datasets.load("turnover", processed)
-    administrations = datasets.load("administrations", processed)
-    items = [administration_views.index_item(turnover, administrations, p.name, p.slug) for p in pages.itertuples()]
+    # drawing 16 small multiples takes a second or two: reuse them while their data and the code are unchanged
+    key = cache.digest("index", cache.files_digest(datasets.files(["turnover", "administrations"], processed)),
+                       json.dumps([[p.name, p.slug] for p in pages.itertuples()]), cache.code_digest())
+    cached = cache.read("index", key)
+    if cached is not None:
+        items = json.loads(cached)
+    else:
+        from pipeline import administration_views  # matplotlib: imported only when drawing
+
+        turnover = datasets.load("turnover", processed)
+        administrations = datasets.load("administrations", processed)
+        items = [administration_views.index_item(turnover, administrations, p.name, p.slug)
+                 for p in pages.itertuples()]
+        cache.write("index", key, json.dumps(items, ensure_ascii=False).encode("utf-8"))
     return report.render_page([], {**context, "items": items, "toc": [], "manifest_href": "../manifest.json",
                                    "validation_href": "../validation/index.html", "report_href": "../report.html"},
                               template="index.html.j2")

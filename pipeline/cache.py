@@ -1,14 +1,16 @@
-"""A content-addressed store for the two costly, pure steps: executing a notebook, printing a PDF.
+"""A content-addressed store for the costly, pure steps: validating, executing a notebook, printing a PDF.
 
-An entry's key is the SHA-256 of everything that decides its bytes (the notebook, its
-parameters, the processed data, the code and the package lock; or the HTML and the
-WeasyPrint version), so a hit is exactly what a fresh run would write. Rebuilding after a
+An entry's key is the SHA-256 of everything that decides its bytes (the raw files, suites
+and parameters; the notebook, its parameters, the processed data it reads, the code and
+the package lock; or the HTML and the WeasyPrint version), so a hit is exactly what a
+fresh run would write. Rebuilding after a
 small change then redoes only the runs whose inputs changed. Entries live under
 ``.build/cache/`` (git-ignored) and are dropped when unused for ``MAX_AGE_DAYS``.
 """
 import hashlib
 import os
 import shutil
+import tarfile
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -62,6 +64,47 @@ def store(kind: str, key: str, source: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     temporary = directory / f".{key}.{os.getpid()}.tmp"
     shutil.copyfile(source, temporary)
+    os.replace(temporary, directory / key)
+
+
+def read(kind: str, key: str) -> bytes | None:
+    """A cached entry's bytes; None when there is none."""
+    entry = ROOT / kind / key
+    if not entry.is_file():
+        return None
+    os.utime(entry)
+    return entry.read_bytes()
+
+
+def write(kind: str, key: str, data: bytes) -> None:
+    """Keep ``data`` under ``key`` (written aside, then renamed)."""
+    directory = ROOT / kind
+    directory.mkdir(parents=True, exist_ok=True)
+    temporary = directory / f".{key}.{os.getpid()}.tmp"
+    temporary.write_bytes(data)
+    os.replace(temporary, directory / key)
+
+
+def fetch_tree(kind: str, key: str, target: Path) -> bool:
+    """Unpack a cached directory into ``target`` (which must not exist yet); False when there is none."""
+    entry = ROOT / kind / key
+    if not entry.is_file():
+        return False
+    target.mkdir(parents=True)
+    with tarfile.open(entry) as archive:
+        archive.extractall(target, filter="data")
+    os.utime(entry)
+    return True
+
+
+def store_tree(kind: str, key: str, source: Path) -> None:
+    """Keep a copy of the directory ``source`` (as one archive, written aside, then renamed)."""
+    directory = ROOT / kind
+    directory.mkdir(parents=True, exist_ok=True)
+    temporary = directory / f".{key}.{os.getpid()}.tmp"
+    with tarfile.open(temporary, "w") as archive:
+        for path in sorted(source.rglob("*")):
+            archive.add(path, arcname=str(path.relative_to(source)), recursive=False)
     os.replace(temporary, directory / key)
 
 

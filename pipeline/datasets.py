@@ -3,6 +3,7 @@
 This registry is what ``pipeline.load`` reads with, what the data dictionary documents
 and what the build writes, so a column exists in one place only.
 """
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ class Dataset:
     filename: str
     description: str
     fields: list[Field]
+    companions: tuple[str, ...] = ()  # files beside it that belong to it (read with it, hashed with it)
 
     @property
     def columns(self) -> list[str]:
@@ -78,6 +80,31 @@ def write(dataset: Dataset, frame: pd.DataFrame, directory: Path) -> Path:
     return target
 
 
+# While the build executes a notebook, this variable lists the datasets its run declares
+# (pipeline/sections.py); reading any other one is refused, because the run would not be
+# redone when that dataset changes. Unset (a researcher's session), every dataset is open.
+DECLARED_VARIABLE = "PIPELINE_RUN_READS"
+
+
+def check_declared(name: str) -> None:
+    """Refuse a read the running notebook's run does not declare (only while the build executes it)."""
+    declared = os.environ.get(DECLARED_VARIABLE)
+    if declared is not None and name not in declared.split(","):
+        raise PermissionError(
+            f"this notebook reads the dataset '{name}', which its run in pipeline/sections.py does not list "
+            f"in reads= (it lists: {declared or 'nothing'}); add '{name}' there, so that the notebook is "
+            "rerun when that dataset changes.")
+
+
+def files(names, directory: Path) -> list[Path]:
+    """The processed files of the named datasets, companions included: what a run's result depends on."""
+    out = []
+    for name in names:
+        dataset = DATASETS[name]
+        out += [directory / dataset.filename] + [directory / c for c in dataset.companions]
+    return out
+
+
 def resolve(processed_dir: str | Path | None = None) -> Path:
     """The processed directory: as given, else relative to the project root, else the published one.
 
@@ -100,6 +127,7 @@ def load(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
     """
     if name not in DATASETS:
         raise KeyError(f"unknown dataset '{name}'; available: {', '.join(sorted(DATASETS))}")
+    check_declared(name)
     dataset = DATASETS[name]
     path = resolve(processed_dir) / dataset.filename
     if not path.exists():
@@ -244,4 +272,5 @@ SURVEY_SHARES = register(Dataset(
         Field("suppressed", "boolean", "True when the cell is not published (too few answers, or needed to "
                                        "protect another suppressed cell)."),
     ],
+    companions=("survey_meta.json",),
 ))

@@ -49,6 +49,38 @@ def normalise(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
+@lru_cache(maxsize=1)
+def _register_embedded_engine() -> None:
+    """ploomber-engine's in-process engine under the name "embedded", with one repair.
+
+    When a cell fails, ploomber-engine inserts two Markdown cells announcing the error,
+    without papermill's cell metadata, and so papermill marks a cell two places before the
+    failing one as failed (and then stops with ``AttributeError: papermill``). Marking the
+    cell that holds the error output instead lets papermill raise its usual
+    ``PapermillExecutionError`` naming that cell and its error.
+    """
+    from papermill.engines import papermill_engines
+    from ploomber_engine.engine import ProfilingEngine
+    from ploomber_engine.ipython import PloomberManagedClient
+
+    class EmbeddedEngine(ProfilingEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            try:
+                return PloomberManagedClient(nb_man).execute()
+            finally:
+                for cell in nb_man.nb.cells:
+                    failed = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+                    meta = cell.metadata.setdefault("papermill", {"start_time": None, "end_time": None,
+                                                                  "duration": None})
+                    if failed:
+                        meta.update(status=nb_man.FAILED, exception=True)
+                    elif meta.get("exception") or "status" not in meta:
+                        meta.update(status=nb_man.PENDING, exception=False)
+
+    papermill_engines.register("embedded", EmbeddedEngine)
+
+
 @contextmanager
 def _kernel_log(path: Path):
     """Send what kernels print about themselves (start-up, shutdown) to a log file, not the console.
@@ -79,26 +111,43 @@ def _closing_figures():
 
 
 def execution_key(run: Run, stage: Path) -> str:
-    """What decides an executed notebook's bytes: notebook, parameters, processed data, report.yml, code, engine."""
+    """What decides an executed notebook's bytes: notebook, parameters, the datasets the run reads,
+    report.yml, code, engine. Datasets the run does not read are left out, so that changing
+    the survey does not rerun the turnover chapter."""
+    from pipeline import datasets
+
     notebook = (paths.NOTEBOOKS / run.notebook).read_bytes()
-    processed = stage / "data" / "processed"
-    data = cache.files_digest(p for p in processed.iterdir() if p.is_file())
-    return cache.digest(notebook, json.dumps(run.parameters, sort_keys=True, ensure_ascii=False), data,
-                        paths.REPORT_PARAMS.read_bytes(), cache.code_digest(), ENGINE, run.executed)
+    data = cache.files_digest(datasets.files(run.reads, stage / "data" / "processed"))
+    return cache.digest(notebook, json.dumps(run.parameters, sort_keys=True, ensure_ascii=False),
+                        json.dumps(sorted(run.reads)), data, paths.REPORT_PARAMS.read_bytes(), cache.code_digest(),
+                        ENGINE, run.executed)
 
 
-def execute(run: Run, stage: Path) -> str:
-    """Execute one notebook into ``<stage>/output/notebooks/`` (or reuse an identical run); return its path."""
+@contextmanager
+def _declared_reads(run: Run):
+    """While the notebook runs, only its declared datasets can be loaded (see pipeline.datasets)."""
+    from pipeline import datasets
+
+    os.environ[datasets.DECLARED_VARIABLE] = ",".join(run.reads)
+    try:
+        yield
+    finally:
+        os.environ.pop(datasets.DECLARED_VARIABLE, None)
+
+
+def execute(run: Run, stage: Path) -> bool:
+    """Execute one notebook into ``<stage>/output/notebooks/``, or reuse an identical run: True when reused."""
     import papermill
 
     _kernel_environment()
+    _register_embedded_engine()
     target = stage / "output" / "notebooks" / run.executed
     target.parent.mkdir(parents=True, exist_ok=True)
     key = execution_key(run, stage)
     if cache.fetch("notebooks", key, target):
-        return str(target)
+        return True
     try:
-        with _kernel_log(stage / "kernels.log"), _closing_figures():
+        with _kernel_log(stage / "kernels.log"), _closing_figures(), _declared_reads(run):
             papermill.execute_notebook(
                 str(paths.NOTEBOOKS / run.notebook), str(target), parameters=run.parameters,
                 engine_name=None if ENGINE == "papermill" else ENGINE, kernel_name=KERNEL,
@@ -110,7 +159,7 @@ def execute(run: Run, stage: Path) -> str:
     notebook = nbformat.read(target, as_version=4)
     nbformat.write(normalise(notebook), target)
     cache.store("notebooks", key, target)
-    return str(target)
+    return False
 
 
 def _die_with_parent(parent: int) -> None:
@@ -132,8 +181,11 @@ def workers() -> int:
     return os.cpu_count() or 1
 
 
-def execute_all(runs: list[Run], stage: Path, workers: int | None = None) -> list[str]:
-    """Execute notebooks in parallel over the machine's cores; the first failure stops the build."""
+def execute_all(runs: list[Run], stage: Path, workers: int | None = None) -> list[bool]:
+    """Execute notebooks in parallel over the machine's cores; the first failure stops the build.
+
+    Returns, per run, whether an identical earlier run was reused instead.
+    """
     workers = min(len(runs), workers or globals()["workers"]())
     if workers <= 1:
         return [execute(run, stage) for run in runs]
@@ -170,6 +222,18 @@ def notebook_body(notebook: nbformat.NotebookNode) -> str:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
     body, _ = _exporter().from_notebook_node(notebook)
+    return body
+
+
+def executed_body(path: Path) -> str:
+    """``notebook_body`` of an executed notebook, reused from the cache when the same bytes were rendered before."""
+    data = path.read_bytes()
+    key = cache.digest(data, cache.code_digest())
+    cached = cache.read("html", key)
+    if cached is not None:
+        return cached.decode("utf-8")
+    body = notebook_body(nbformat.reads(data.decode("utf-8"), as_version=4))
+    cache.write("html", key, body.encode("utf-8"))
     return body
 
 

@@ -2,7 +2,10 @@
 
 One list for the order of chapters in ``output/report.html``; the notebooks named here
 declare exactly the parameters returned by ``parameters`` (a test checks this with
-``papermill.inspect_notebook``).
+``papermill.inspect_notebook``). Each run also names the processed datasets it reads: a
+run is redone only when one of those (or its notebook, parameters or the code) changed,
+and the build refuses a notebook that reads a dataset its run does not name, so the list
+cannot fall behind the notebook.
 """
 from dataclasses import dataclass, field
 
@@ -17,12 +20,14 @@ class Run:
     notebook: str          # file under notebooks/
     executed: str          # path under output/notebooks/
     parameters: dict = field(default_factory=dict)
+    reads: tuple[str, ...] = ()  # processed datasets (pipeline.datasets names) the notebook loads
 
 
 def administration_run(name: str, slug: str) -> Run:
     """The administration notebook for one administration (one page, one chapter)."""
     return Run(f"admin-{slug}", "administration.ipynb", f"administrations/{slug}.ipynb",
-               {"processed_dir": PROCESSED_DIR, "administration": name})
+               {"processed_dir": PROCESSED_DIR, "administration": name},
+               ("administrations", "turnover", "district_facts", "survey_shares"))
 
 
 def report_runs(pages=None) -> list[Run]:
@@ -33,10 +38,14 @@ def report_runs(pages=None) -> list[Run]:
     """
     admin_runs = [administration_run(p.name, p.slug) for p in pages.itertuples()] if pages is not None else []
     return [
-        Run("turnover", "turnover.ipynb", "turnover.ipynb", {"processed_dir": PROCESSED_DIR}),
-        Run("survey", "survey.ipynb", "survey.ipynb", {"processed_dir": PROCESSED_DIR}),
-        Run("consultants", "consultants.ipynb", "consultants.ipynb", {"processed_dir": PROCESSED_DIR}),
-        Run("researcher", "researcher.ipynb", "researcher.ipynb", {"processed_dir": PROCESSED_DIR}),
+        Run("turnover", "turnover.ipynb", "turnover.ipynb", {"processed_dir": PROCESSED_DIR},
+            ("turnover", "administrations", "turnover_published_totals")),
+        Run("survey", "survey.ipynb", "survey.ipynb", {"processed_dir": PROCESSED_DIR}, ("survey_shares",)),
+        Run("consultants", "consultants.ipynb", "consultants.ipynb", {"processed_dir": PROCESSED_DIR},
+            ("consultants",)),
+        Run("researcher", "researcher.ipynb", "researcher.ipynb", {"processed_dir": PROCESSED_DIR},
+            ("researcher_respondents", "researcher_mentions", "researcher_point_totals", "researcher_table_totals",
+             "researcher_open_answers")),
         *admin_runs,
-        Run("audit", "audit.ipynb", "audit.ipynb", {"processed_dir": PROCESSED_DIR}),
+        Run("audit", "audit.ipynb", "audit.ipynb", {"processed_dir": PROCESSED_DIR}, ("reconciliation",)),
     ]

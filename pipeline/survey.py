@@ -24,13 +24,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import formatting as fmt, paths
+from pipeline import datasets, formatting as fmt, paths
 from pipeline.errors import InputError
 
 RAW_NAME = "survey_responses"  # the raw file's name in schemas.RAW_FILES
 EXPORT_VARIABLE = "SURVEY_EXPORT"  # `make report SURVEY=path` sets it: run on the real export
 META_SUFFIX = ".meta.json"  # beside the CSV: says whether the answers are synthetic
-PROCESSED_META = "survey_meta.json"
+PROCESSED_META = datasets.SURVEY_SHARES.companions[0]  # survey_meta.json, beside the shares
 
 STATEMENTS = {
     "bra_arbetssituation": "Jag har en bra arbetssituation",
@@ -156,8 +156,7 @@ def write_meta(directory: Path, synthetic: bool) -> Path:
 
 def is_synthetic(processed_dir: str | Path | None = None) -> bool:
     """Whether the processed survey shares were computed from synthetic demonstration data."""
-    from pipeline import datasets
-
+    datasets.check_declared(datasets.SURVEY_SHARES.name)
     path = datasets.resolve(processed_dir) / PROCESSED_META
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: run 'make report' first.")

@@ -282,17 +282,56 @@ def validate_all(params: ReportParams, raw_dir: Path = paths.RAW, docs_dir: Path
             messages += outcome
         else:
             tables[spec.name] = outcome
-    if survey.RAW_NAME in tables:
-        # Identifiers end here: nothing after validation sees a respondent id or a comment.
-        tables[survey.RAW_NAME] = survey.without_identifiers(tables[survey.RAW_NAME])
-        try:
-            survey.synthetic_input(raw_path(BY_NAME[survey.RAW_NAME], raw_dir))
-        except InputError as exc:
-            messages.append(str(exc))
+    try:
+        _without_identifiers(tables, raw_dir)
+    except InputError as exc:
+        messages.append(str(exc))
     if messages:
         raise InputError(_joined(messages))  # no data docs: a failed build publishes nothing
     runner.build_docs()
     return tables, summary
+
+
+def _without_identifiers(tables: dict, raw_dir: Path) -> None:
+    """Identifiers end here: nothing after validation sees a respondent id or a comment."""
+    if survey.RAW_NAME in tables:
+        tables[survey.RAW_NAME] = survey.without_identifiers(tables[survey.RAW_NAME])
+        survey.synthetic_input(raw_path(BY_NAME[survey.RAW_NAME], raw_dir))
+
+
+def reuse_key(params: ReportParams, raw_dir: Path = paths.RAW, specs: list[RawFile] = RAW_FILES,
+              today: dt.date | None = None) -> str | None:
+    """A digest of everything that decides validation's outcome, or None when a raw file is missing.
+
+    The raw files (and the survey's meta file), the suites, report.yml's parameters, the
+    year (the suites' upper bounds) and the code with its package lock. When the digest
+    equals that of an earlier passing validation, the build reuses its results and data
+    docs instead of importing GX again (``pipeline.build``).
+    """
+    from dataclasses import asdict
+
+    from pipeline import cache
+
+    files = []
+    for spec in specs:
+        path = raw_path(spec, raw_dir)
+        files.append(path)
+        if spec.name == survey.RAW_NAME and survey.meta_path(path).exists():
+            files.append(survey.meta_path(path))
+    if not all(path.is_file() for path in files):
+        return None
+    suites = sorted(paths.EXPECTATIONS.glob("*.json"))
+    return cache.digest("validation", json.dumps([str(p) for p in files]), cache.files_digest(files),
+                        cache.files_digest(suites), json.dumps(asdict(params), sort_keys=True, default=str),
+                        str((today or dt.date.today()).year), cache.code_digest())
+
+
+def read_validated(raw_dir: Path = paths.RAW, specs: list[RawFile] = RAW_FILES) -> dict:
+    """The typed tables of raw files that passed validation unchanged (see ``reuse_key``): no GX needed."""
+    tables = {spec.name: typed(spec, frame_for_gx(spec, rawio.read_text_table(spec, raw_path(spec, raw_dir))))
+              for spec in specs}
+    _without_identifiers(tables, raw_dir)
+    return tables
 
 
 def _joined(messages: list[str]) -> str:

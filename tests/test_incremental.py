@@ -1,5 +1,7 @@
 """Rebuilds redo only what changed, and give the same bytes as a clean build."""
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -8,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_project, tree_digest
+from pipeline import administration, datasets, report, sections
 from pipeline.provenance import is_data_docs
 
 VENV = Path(sys.executable).parent.parent
@@ -29,6 +32,16 @@ def comparable(root: Path) -> dict[str, str]:
             continue
         out[str(relative)] = sha
     return out
+
+
+def counts(stdout: str) -> tuple[int, int]:
+    """The execute stage's '[execute] N executed; M reused …' line."""
+    executed, reused = re.search(r"\[execute\] (\d+) executed; (\d+) reused", stdout).groups()
+    return int(executed), int(reused)
+
+
+def runs_of(root: Path) -> list[sections.Run]:
+    return sections.report_runs(administration.pages(datasets.load("administrations", root / "data" / "processed")))
 
 
 def change_one_cell(root: Path) -> None:
@@ -56,14 +69,97 @@ def test_an_unchanged_rebuild_executes_no_notebook(incremental):
     assert comparable(incremental) == before
 
 
+def test_a_changed_notebook_text_reuses_validation_and_every_other_run(incremental):
+    notebook_path = incremental / "notebooks" / "consultants.ipynb"
+    original = notebook_path.read_text(encoding="utf-8")
+    results = (incremental / "output" / "validation" / "results.json").read_bytes()
+    notebook = json.loads(original)
+    cell = next(c for c in notebook["cells"] if c["cell_type"] == "markdown")
+    cell["source"] = "".join(cell["source"]) + "\n\nEn mening som bara finns i detta test."
+    notebook_path.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    try:
+        rebuilt = make_report(incremental)
+        assert rebuilt.returncode == 0, rebuilt.stderr[-2000:]
+        assert "reusing those results and data docs" in rebuilt.stdout
+        assert "checking data/raw/ against expectations/" not in rebuilt.stdout
+        assert counts(rebuilt.stdout) == (1, len(runs_of(incremental)) - 1)
+        assert (incremental / "output" / "validation" / "results.json").read_bytes() == results
+        assert "En mening som bara finns i detta test." in (incremental / "output" / "report.html").read_text(
+            encoding="utf-8")
+    finally:
+        notebook_path.write_text(original, encoding="utf-8")
+
+
 def test_a_changed_raw_cell_reruns_and_matches_a_clean_build(incremental, tmp_path):
+    before = tree_digest(incremental / "data" / "processed")
     change_one_cell(incremental)
     rebuilt = make_report(incremental)
     assert rebuilt.returncode == 0, rebuilt.stderr[-2000:]
-    assert "[execute]" in rebuilt.stdout
+    assert "checking data/raw/ against expectations/" in rebuilt.stdout  # new raw bytes: validated again
+    # exactly the runs that read a processed file the cell changed are executed again
+    after = tree_digest(incremental / "data" / "processed")
+    changed = {Path(p).name for p in after if after[p] != before.get(p)}
+    assert "turnover.csv" in changed and "consultants.csv" not in changed
+    runs = runs_of(incremental)
+    redone = [r for r in runs if {f.name for f in datasets.files(r.reads, Path("."))} & changed]
+    assert 0 < len(redone) < len(runs)
+    assert counts(rebuilt.stdout) == (len(redone), len(runs) - len(redone))
     clean = copy_project(tmp_path / "clean")
     shutil.copy2(ROOT / "Makefile", clean / "Makefile")
     change_one_cell(clean)
     result = make_report(clean)
     assert result.returncode == 0, result.stderr[-2000:]
     assert comparable(incremental) == comparable(clean)
+
+
+def test_damaged_raw_data_after_a_build_is_validated_and_refused(incremental):
+    """A passing validation is reused only for the very same bytes: a damaged cell is still caught."""
+    path = incremental / "data" / "raw" / "turnover.csv"
+    original = path.read_text(encoding="utf-8")
+    published = comparable(incremental)
+    lines = original.split("\n")
+    number = next(i for i, line in enumerate(lines) if ",Skarpnäck," in line)
+    fields = lines[number].split(",")
+    fields[3] = "999"  # ended > headcount
+    lines[number] = ",".join(fields)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    try:
+        result = make_report(incremental)
+        assert result.returncode != 0
+        assert f"data/raw/turnover.csv, line {number + 1}" in result.stderr and "999" in result.stderr
+        assert comparable(incremental) == published
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+
+def test_a_run_is_redone_only_when_a_dataset_it_reads_changed(built_project, tmp_path):
+    stage = tmp_path / "stage"
+    shutil.copytree(built_project / "data" / "processed", stage / "data" / "processed")
+    runs = runs_of(built_project)
+    keys = {run.key: report.execution_key(run, stage) for run in runs}
+    shares = stage / "data" / "processed" / "survey_shares.csv"
+    shares.write_text(shares.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    changed = {run.key for run in runs if report.execution_key(run, stage) != keys[run.key]}
+    readers = {run.key for run in runs if "survey_shares" in run.reads}
+    assert changed == readers
+    assert "survey" in readers and "admin-skarpnack" in readers and "turnover" not in readers
+
+
+def test_a_notebook_reading_a_dataset_its_run_does_not_declare_is_refused(built_project, tmp_path):
+    """The declared reads cannot fall behind a notebook: the build stops and says what to add."""
+    script = f"""
+import shutil
+from pathlib import Path
+from pipeline import cache, report, sections
+cache.ROOT = Path({str(tmp_path / "cache")!r})
+stage = Path({str(tmp_path / "stage")!r})
+shutil.copytree({str(built_project / "data" / "processed")!r}, stage / "data" / "processed")
+run = next(r for r in sections.report_runs() if r.key == "consultants")
+report.execute(sections.Run(run.key, run.notebook, run.executed, run.parameters, reads=()), stage)
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode != 0
+    message = result.stderr.strip().splitlines()[-1]
+    assert "notebooks/consultants.ipynb (consultants) failed in cell" in message
+    assert "reads the dataset 'consultants'" in message and "pipeline/sections.py" in message
