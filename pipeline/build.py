@@ -63,28 +63,8 @@ def build_report(progress: Progress) -> dict:
     params = config.load()
     stage = publish.new_stage()
     try:
-        output = stage / "output"
-        tables, summary, frames = _validate_and_process(progress, params, stage)
-        with progress.stage("audit", "writing output/audit/ (published figures recomputed)"):
-            write_audit(frames["reconciliation"], output / "audit", params.title)
-        with progress.stage("workbook", "writing output/tabeller.xlsx"):
-            write_workbook(output / "tabeller.xlsx", stage / "data" / "processed")
-        pages = administration.pages(frames["administrations"])
-        runs = sections.report_runs(pages)
-        with progress.stage("execute", f"running {len(runs)} notebooks with papermill on {report.workers()} cores"):
-            reused = report.execute_all(runs, stage)
-            print(f"[execute] {len(runs) - sum(reused)} executed; {sum(reused)} reused, their notebook, parameters, "
-                  "code and the datasets they read being unchanged", flush=True)
-        with progress.stage("html", "rendering output/report.html and output/administrations/"):
-            documents = render_documents(runs, stage, params, pages)
-            for target, text in documents.items():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
-        printed = {t: text for t, text in documents.items() if t.name != "index.html"}
-        with progress.stage("pdf", f"printing {len(printed)} PDFs"):
-            report.write_pdfs([(text, target.with_suffix(".pdf")) for target, text in printed.items()])
-        with progress.stage("manifest", "writing output/manifest.json"):
-            provenance.write_manifest(provenance.manifest(runs, output), output / "manifest.json")
+        with report.worker_pool() as pool:
+            runs, frames, summary = _build_in(stage, params, progress, pool)
         with progress.stage("publish", "swapping the new build into output/ and data/processed/"):
             publish.publish(stage)
         cache.prune()
@@ -92,6 +72,33 @@ def build_report(progress: Progress) -> dict:
         publish.discard(stage)
         raise
     return {"files": len(summary), "runs": len(runs), "audit": audit.counts(frames["reconciliation"])}
+
+
+def _build_in(stage: Path, params: config.ReportParams, progress: Progress, pool) -> tuple[list, dict, dict]:
+    """Every stage up to publishing, into ``stage``."""
+    output = stage / "output"
+    tables, summary, frames = _validate_and_process(progress, params, stage)
+    with progress.stage("audit", "writing output/audit/ (published figures recomputed)"):
+        write_audit(frames["reconciliation"], output / "audit", params.title)
+    with progress.stage("workbook", "writing output/tabeller.xlsx"):
+        write_workbook(output / "tabeller.xlsx", stage / "data" / "processed")
+    pages = administration.pages(frames["administrations"])
+    runs = sections.report_runs(pages)
+    with progress.stage("execute", f"running {len(runs)} notebooks with papermill on {report.workers()} cores"):
+        reused = report.execute_all(runs, stage, pool)
+        print(f"[execute] {len(runs) - sum(reused)} executed; {sum(reused)} reused, their notebook, parameters, "
+              "code and the datasets they read being unchanged", flush=True)
+    with progress.stage("html", "rendering output/report.html and output/administrations/"):
+        documents = render_documents(runs, stage, params, pages)
+        for target, text in documents.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    printed = {t: text for t, text in documents.items() if t.name != "index.html"}
+    with progress.stage("pdf", f"printing {len(printed)} PDFs"):
+        report.write_pdfs([(text, target.with_suffix(".pdf")) for target, text in printed.items()], pool)
+    with progress.stage("manifest", "writing output/manifest.json"):
+        provenance.write_manifest(provenance.manifest(runs, output), output / "manifest.json")
+    return runs, frames, summary
 
 
 def build_administration(progress: Progress, name: str) -> Path:

@@ -27,10 +27,22 @@ _percent_axis = FuncFormatter(lambda y, _pos: fmt.number(y * 100, 0) + fmt.NBSP 
 
 
 def to_png(figure) -> bytes:
+    """The figure as an opaque (RGB) PNG on white.
+
+    Matplotlib writes RGBA; a PDF has to carry the alpha channel as a separate mask, which
+    WeasyPrint re-encodes for every image of every print. Diagrams on white need none.
+    """
+    from PIL import Image
+
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None},
+                   facecolor="white")
     plt.close(figure)
-    return buffer.getvalue()
+    buffer.seek(0)
+    image = Image.open(buffer)
+    opaque = io.BytesIO()
+    image.convert("RGB").save(opaque, format="PNG", dpi=image.info.get("dpi", (DPI, DPI)))
+    return opaque.getvalue()
 
 
 def rate_trend(years: list[int], lines: list[dict], ylabel: str = "Personalrörlighet") -> bytes:

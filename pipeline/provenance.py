@@ -14,7 +14,8 @@ from pathlib import Path
 from pipeline import paths
 
 PACKAGES = ["great-expectations", "pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert",
-            "nbformat", "nbclient", "ipykernel", "ploomber-engine", "weasyprint", "pyyaml", "jinja2", "openpyxl"]
+            "nbformat", "nbclient", "ipykernel", "ploomber-engine", "weasyprint", "pyyaml", "jinja2", "openpyxl",
+            "pillow"]
 
 
 def sha256(path: Path) -> str:

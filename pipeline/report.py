@@ -181,17 +181,30 @@ def workers() -> int:
     return os.cpu_count() or 1
 
 
-def execute_all(runs: list[Run], stage: Path, workers: int | None = None) -> list[bool]:
-    """Execute notebooks in parallel over the machine's cores; the first failure stops the build.
+@contextmanager
+def worker_pool():
+    """One pool of processes, one per core, for a whole build: the notebook runs, then the PDFs.
+
+    Workers are started on first use and kept, so the PDFs do not pay a second start-up.
+    """
+    pool = ProcessPoolExecutor(max_workers=workers(), initializer=_die_with_parent, initargs=(os.getpid(),))
+    failed = True
+    try:
+        yield pool
+        failed = False
+    finally:
+        pool.shutdown(wait=not failed, cancel_futures=True)  # a failed build does not wait for its workers
+
+
+def execute_all(runs: list[Run], stage: Path, pool: ProcessPoolExecutor | None = None) -> list[bool]:
+    """Execute notebooks in ``pool`` (else one after another); the first failure stops the build.
 
     Returns, per run, whether an identical earlier run was reused instead.
     """
-    workers = min(len(runs), workers or globals()["workers"]())
-    if workers <= 1:
+    if pool is None or len(runs) <= 1:
         return [execute(run, stage) for run in runs]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
-        futures = [pool.submit(execute, run, stage) for run in runs]
-        return [future.result() for future in futures]
+    futures = [pool.submit(execute, run, stage) for run in runs]
+    return [future.result() for future in futures]
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -280,10 +293,8 @@ def write_pdf(html_text: str, target: Path) -> str:
     return str(target)
 
 
-def write_pdfs(jobs: list[tuple[str, Path]]) -> list[str]:
-    """Print several documents, spread over the cores (WeasyPrint is single-threaded)."""
-    count = min(len(jobs), workers())
-    if count <= 1:
+def write_pdfs(jobs: list[tuple[str, Path]], pool: ProcessPoolExecutor | None = None) -> list[str]:
+    """Print several documents in ``pool`` (WeasyPrint is single-threaded), else one after another."""
+    if pool is None or len(jobs) <= 1:
         return [write_pdf(text, target) for text, target in jobs]
-    with ProcessPoolExecutor(max_workers=count, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
-        return list(pool.map(write_pdf, *zip(*jobs)))
+    return list(pool.map(write_pdf, *zip(*jobs)))
