@@ -3,9 +3,10 @@
 An entry's key is the SHA-256 of everything that decides its bytes (the raw files, suites
 and parameters; the notebook, its parameters, the processed data it reads, the code and
 the package lock; or the HTML and the WeasyPrint version), so a hit is exactly what a
-fresh run would write. Rebuilding after a
-small change then redoes only the runs whose inputs changed. Entries live under
-``.build/cache/`` (git-ignored) and are dropped when unused for ``MAX_AGE_DAYS``.
+fresh run would write. Rebuilding after a small change then redoes only the steps whose
+inputs changed. Entries live under
+``.build/cache/`` (git-ignored); they are dropped when unused for ``MAX_AGE_DAYS``, and the
+least recently used go first when the store outgrows ``MAX_BYTES``.
 """
 import hashlib
 import os
@@ -19,6 +20,7 @@ from pipeline import paths
 
 ROOT = paths.ROOT / ".build" / "cache"
 MAX_AGE_DAYS = 14
+MAX_BYTES = 512 * 2**20
 
 
 def digest(*parts: bytes | str) -> str:
@@ -108,9 +110,28 @@ def store_tree(kind: str, key: str, source: Path) -> None:
     os.replace(temporary, directory / key)
 
 
-def prune(max_age_days: int = MAX_AGE_DAYS) -> None:
+def prune(max_age_days: int = MAX_AGE_DAYS, max_bytes: int = MAX_BYTES, root: Path | None = None) -> None:
+    """Drop entries unused for ``max_age_days``, then the least recently used until the store fits ``max_bytes``.
+
+    Every data change adds a few megabytes (validation results, PDFs, notebooks); a day of
+    edits must not fill the disk. Entries used by the last build were just touched, so they stay.
+    """
+    root = root or ROOT
+    if not root.exists():
+        return
     limit = time.time() - max_age_days * 86400
-    if ROOT.exists():
-        for entry in ROOT.rglob("*"):
-            if entry.is_file() and entry.stat().st_mtime < limit:
-                entry.unlink(missing_ok=True)
+    kept = []
+    for entry in root.rglob("*"):
+        if not entry.is_file():
+            continue
+        stat = entry.stat()
+        if stat.st_mtime < limit:
+            entry.unlink(missing_ok=True)
+        else:
+            kept.append((stat.st_mtime, stat.st_size, entry))
+    total = sum(size for _, size, _ in kept)
+    for _, size, entry in sorted(kept):  # least recently used first
+        if total <= max_bytes:
+            break
+        entry.unlink(missing_ok=True)
+        total -= size
