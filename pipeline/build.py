@@ -49,13 +49,10 @@ def validate_only(progress: Progress) -> None:
     print(f"All {len(summary)} raw files passed validation; data docs in output/validation/index.html")
 
 
-RESULTS = "results.json"  # the validation summary kept beside the data docs
-
-
 def _write_results(summary: dict, docs: Path) -> None:
     docs.mkdir(parents=True, exist_ok=True)
-    (docs / RESULTS).write_text(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-                                       encoding="utf-8")
+    text = json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    (docs / paths.VALIDATION_RESULTS).write_text(text, encoding="utf-8")
 
 
 def build_report(progress: Progress) -> dict:
@@ -144,7 +141,7 @@ def _validate_and_process(progress: Progress, params: config.ReportParams, stage
         with progress.stage("validate", "data/raw/, expectations/ and report.yml unchanged since they passed "
                                         "validation: reusing those results and data docs"):
             tables = validation.read_validated()
-            summary = json.loads((docs / RESULTS).read_text(encoding="utf-8"))
+            summary = json.loads((docs / paths.VALIDATION_RESULTS).read_text(encoding="utf-8"))
     else:
         with progress.stage("validate", "checking data/raw/ against expectations/"):
             tables, summary = validation.validate_all(params, docs_dir=docs)

@@ -4,15 +4,16 @@ An entry's key is the SHA-256 of everything that decides its bytes (the raw file
 and parameters; the notebook, its parameters, the processed data it reads, the code and
 the package lock; or the HTML and the WeasyPrint version), so a hit is exactly what a
 fresh run would write. Rebuilding after a small change then redoes only the steps whose
-inputs changed. Entries live under
-``.build/cache/`` (git-ignored); they are dropped when unused for ``MAX_AGE_DAYS``, and the
-least recently used go first when the store outgrows ``MAX_BYTES``.
+inputs changed. Entries live under ``.build/cache/`` (git-ignored); they are dropped when
+unused for ``MAX_AGE_DAYS``, and the least recently used go first when the store outgrows
+``MAX_BYTES``.
 """
 import hashlib
 import os
 import shutil
 import tarfile
 import time
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,6 +50,16 @@ def code_digest() -> str:
     return files_digest(files)
 
 
+@contextmanager
+def _aside(kind: str, key: str):
+    """A temporary path beside the entry; renamed to the entry once written, so no reader sees half of one."""
+    directory = ROOT / kind
+    directory.mkdir(parents=True, exist_ok=True)
+    temporary = directory / f".{key}.{os.getpid()}.tmp"
+    yield temporary
+    os.replace(temporary, directory / key)
+
+
 def fetch(kind: str, key: str, target: Path) -> bool:
     """Copy a cached entry to ``target``; False when there is none."""
     entry = ROOT / kind / key
@@ -61,12 +72,9 @@ def fetch(kind: str, key: str, target: Path) -> bool:
 
 
 def store(kind: str, key: str, source: Path) -> None:
-    """Keep a copy of ``source`` under ``key`` (written aside, then renamed: never half an entry)."""
-    directory = ROOT / kind
-    directory.mkdir(parents=True, exist_ok=True)
-    temporary = directory / f".{key}.{os.getpid()}.tmp"
-    shutil.copyfile(source, temporary)
-    os.replace(temporary, directory / key)
+    """Keep a copy of ``source`` under ``key``."""
+    with _aside(kind, key) as temporary:
+        shutil.copyfile(source, temporary)
 
 
 def read(kind: str, key: str) -> bytes | None:
@@ -79,12 +87,9 @@ def read(kind: str, key: str) -> bytes | None:
 
 
 def write(kind: str, key: str, data: bytes) -> None:
-    """Keep ``data`` under ``key`` (written aside, then renamed)."""
-    directory = ROOT / kind
-    directory.mkdir(parents=True, exist_ok=True)
-    temporary = directory / f".{key}.{os.getpid()}.tmp"
-    temporary.write_bytes(data)
-    os.replace(temporary, directory / key)
+    """Keep ``data`` under ``key``."""
+    with _aside(kind, key) as temporary:
+        temporary.write_bytes(data)
 
 
 def fetch_tree(kind: str, key: str, target: Path) -> bool:
@@ -100,14 +105,10 @@ def fetch_tree(kind: str, key: str, target: Path) -> bool:
 
 
 def store_tree(kind: str, key: str, source: Path) -> None:
-    """Keep a copy of the directory ``source`` (as one archive, written aside, then renamed)."""
-    directory = ROOT / kind
-    directory.mkdir(parents=True, exist_ok=True)
-    temporary = directory / f".{key}.{os.getpid()}.tmp"
-    with tarfile.open(temporary, "w") as archive:
+    """Keep a copy of the directory ``source``, as one archive."""
+    with _aside(kind, key) as temporary, tarfile.open(temporary, "w") as archive:
         for path in sorted(source.rglob("*")):
             archive.add(path, arcname=str(path.relative_to(source)), recursive=False)
-    os.replace(temporary, directory / key)
 
 
 def prune(max_age_days: int = MAX_AGE_DAYS, max_bytes: int = MAX_BYTES, root: Path | None = None) -> None:

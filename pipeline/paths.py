@@ -15,6 +15,7 @@ EXPECTATIONS = ROOT / "expectations"
 REPORT_PARAMS = ROOT / "report.yml"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SEEDS = ROOT.parent / "shared" / "seeds"
+VALIDATION_RESULTS = "results.json"  # the validation summary, in output/validation/ beside GX's data docs
 
 
 def relative(path: Path) -> str:

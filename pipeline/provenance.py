@@ -69,7 +69,7 @@ def input_files(raw_dir: Path = paths.RAW) -> list[Path]:
 
 def is_data_docs(relative: Path) -> bool:
     """GX's generated data docs: the one part of output/ that is not byte-identical."""
-    return relative.parts[:1] == ("validation",) and relative.name != "results.json"
+    return relative.parts[:1] == ("validation",) and relative.name != paths.VALIDATION_RESULTS
 
 
 def describe(path: Path) -> dict:
@@ -98,7 +98,7 @@ def manifest(runs: list, output_dir: Path, raw_dir: Path = paths.RAW) -> dict:
                        "parameters": r.parameters} for r in runs],
         "outputs": outputs,
         "note": "output/validation/ holds Great Expectations' data docs, which embed run ids and times; "
-                "they are left out of the output checksums. output/validation/results.json is included.",
+                f"they are left out of the output checksums. output/validation/{paths.VALIDATION_RESULTS} is included.",
     }
 
 
