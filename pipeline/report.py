@@ -292,12 +292,18 @@ def write_pdf(html_text: str, target: Path) -> str:
     key = cache.digest(html_text, weasyprint.__version__, "pdf/ua-1")
     if cache.fetch("pdf", key, target):
         return str(target)
-    # No base URL: links to sibling files (manifest.json, index.html) stay relative, so they
-    # work beside the published PDF and name no directory of the machine that built it.
-    weasyprint.HTML(string=html_text).write_pdf(
-        str(target), pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    print_pdf(html_text, target)
     cache.store("pdf", key, target)
     return str(target)
+
+
+def print_pdf(html_text: str, target: Path) -> None:
+    """WeasyPrint itself, without the cache (``make bench`` times it)."""
+    import weasyprint
+
+    # No base URL: links to sibling files (manifest.json, index.html) stay relative, so they
+    # work beside the published PDF and name no directory of the machine that built it.
+    weasyprint.HTML(string=html_text).write_pdf(str(target), pdf_variant="pdf/ua-1", uncompressed_pdf=False)
 
 
 def write_pdfs(jobs: list[tuple[str, Path]], pool: ProcessPoolExecutor | None = None) -> list[str]:
