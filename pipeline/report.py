@@ -203,8 +203,17 @@ def execute_all(runs: list[Run], stage: Path, pool: ProcessPoolExecutor | None =
     """
     if pool is None or len(runs) <= 1:
         return [execute(run, stage) for run in runs]
-    futures = [pool.submit(execute, run, stage) for run in runs]
+    futures = [pool.submit(_execute_and_render, run, stage) for run in runs]
     return [future.result() for future in futures]
+
+
+def _execute_and_render(run: Run, stage: Path) -> bool:
+    """``execute``, then render the result into the cache (``executed_body``): a worker converts
+    the notebook it has just run while the other worker is still running notebooks, so the
+    HTML stage finds every body rendered."""
+    reused = execute(run, stage)
+    executed_body(stage / "output" / "notebooks" / run.executed)
+    return reused
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -275,14 +284,19 @@ def assign_heading_ids(body: str, prefix: str, used: set[str], shift: int = 0) -
     return _HEADING.sub(replace, body), headings
 
 
-def render_page(sections: list[dict], context: dict, template: str = "report.html.j2") -> str:
-    """The complete, self-contained HTML page from the section bodies."""
+@lru_cache(maxsize=1)
+def _templates():
+    """One template environment per process: each template is compiled once, not once per page."""
     import jinja2
 
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.TEMPLATES), autoescape=True,
-                                     keep_trailing_newline=True)
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(paths.TEMPLATES), autoescape=True,
+                              keep_trailing_newline=True)
+
+
+def render_page(sections: list[dict], context: dict, template: str = "report.html.j2") -> str:
+    """The complete, self-contained HTML page from the section bodies."""
     css = (paths.TEMPLATES / "report.css").read_text(encoding="utf-8")
-    return environment.get_template(template).render(sections=sections, css=css, **context)
+    return _templates().get_template(template).render(sections=sections, css=css, **context)
 
 
 def write_pdf(html_text: str, target: Path) -> str:
