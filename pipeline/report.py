@@ -135,6 +135,33 @@ def _declared_reads(run: Run):
         os.environ.pop(datasets.DECLARED_VARIABLE, None)
 
 
+@lru_cache(maxsize=1)
+def _ipc_kernel_manager():
+    """For REPORT_ENGINE=papermill: kernels that talk over Unix sockets with unique names, not TCP.
+
+    Over TCP, each kernel's ports are picked free and bound moments later by the kernel; two
+    workers starting kernels at once can be handed the same port, and the losing kernel dies
+    before replying to kernel_info. Socket files named by process and a random part cannot
+    collide; the kernel manager removes them when the kernel shuts down.
+    """
+    import tempfile
+    import uuid
+
+    from jupyter_client import AsyncKernelManager
+    from traitlets import default
+
+    class IpcKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self):
+            return "ipc"
+
+        @default("ip")
+        def _ip_default(self):
+            return os.path.join(tempfile.gettempdir(), f"report-kernel-{os.getpid()}-{uuid.uuid4().hex[:12]}")
+
+    return IpcKernelManager
+
+
 def execute(run: Run, stage: Path) -> bool:
     """Execute one notebook into ``<stage>/output/notebooks/``, or reuse an identical run: True when reused."""
     import papermill
@@ -146,12 +173,12 @@ def execute(run: Run, stage: Path) -> bool:
     key = execution_key(run, stage)
     if cache.fetch("notebooks", key, target):
         return True
+    engine = {"engine_name": ENGINE} if ENGINE != "papermill" else {"kernel_manager_class": _ipc_kernel_manager()}
     try:
         with _kernel_log(stage / "kernels.log"), _closing_figures(), _declared_reads(run):
             papermill.execute_notebook(
-                str(paths.NOTEBOOKS / run.notebook), str(target), parameters=run.parameters,
-                engine_name=None if ENGINE == "papermill" else ENGINE, kernel_name=KERNEL,
-                progress_bar=False, log_output=False, cwd=str(stage), request_save_on_cell_execute=False,
+                str(paths.NOTEBOOKS / run.notebook), str(target), parameters=run.parameters, kernel_name=KERNEL,
+                progress_bar=False, log_output=False, cwd=str(stage), request_save_on_cell_execute=False, **engine,
             )
     except papermill.PapermillExecutionError as exc:
         raise RuntimeError(f"notebooks/{run.notebook} ({run.key}) failed in cell {exc.exec_count}: "

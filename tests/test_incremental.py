@@ -163,3 +163,34 @@ report.execute(sections.Run(run.key, run.notebook, run.executed, run.parameters,
     message = result.stderr.strip().splitlines()[-1]
     assert "notebooks/consultants.ipynb (consultants) failed in cell" in message
     assert "reads the dataset 'consultants'" in message and "pipeline/sections.py" in message
+
+
+def test_kernel_per_notebook_engine_starts_kernels_side_by_side_over_unix_sockets(built_project, tmp_path):
+    """REPORT_ENGINE=papermill: two workers start kernels at once. Over TCP both could be handed
+    the same free port and one kernel would die before replying; socket files named per kernel
+    cannot collide, and they are gone once the kernels stop."""
+    sockets = tmp_path / "sockets"
+    sockets.mkdir()
+    script = f"""
+import shutil
+from pathlib import Path
+from pipeline import cache, report, sections
+cache.ROOT = Path({str(tmp_path / "cache")!r})
+stage = Path({str(tmp_path / "stage")!r})
+shutil.copytree({str(built_project / "data" / "processed")!r}, stage / "data" / "processed")
+manager = report._ipc_kernel_manager()
+first, second = manager(kernel_name=report.KERNEL), manager(kernel_name=report.KERNEL)
+assert first.transport == second.transport == "ipc" and first.ip != second.ip, (first.transport, first.ip, second.ip)
+runs = [r for r in sections.report_runs() if r.key in ("consultants", "audit")]
+with report.worker_pool() as pool:
+    print(report.execute_all(runs, stage, pool))
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "PYTHONPATH": str(ROOT), "REPORT_ENGINE": "papermill",
+                                 "TMPDIR": str(sockets)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip().splitlines()[-1] == "[False, False]"  # both executed, neither reused
+    for name in ["consultants.ipynb", "audit.ipynb"]:
+        notebook = json.loads((tmp_path / "stage" / "output" / "notebooks" / name).read_text(encoding="utf-8"))
+        assert any(cell.get("outputs") for cell in notebook["cells"] if cell["cell_type"] == "code")
+    assert not list(sockets.glob("report-kernel-*"))
