@@ -86,7 +86,7 @@ def _build_in(stage: Path, params: config.ReportParams, progress: Progress, pool
         print(f"[execute] {len(runs) - sum(reused)} executed; {sum(reused)} reused, their notebook, parameters, "
               "code and the datasets they read being unchanged", flush=True)
     with progress.stage("html", "rendering output/report.html and output/administrations/"):
-        documents = render_documents(runs, stage, params, pages, pool=pool)
+        documents = render_documents(runs, stage, params, pages)
         for target, text in documents.items():
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
@@ -220,12 +220,12 @@ def _toc(chapters: list[dict]) -> list[dict]:
 
 
 def render_documents(runs: list[sections.Run], stage: Path, params: config.ReportParams, pages,
-                     with_report: bool = True, pool=None) -> dict[Path, str]:
+                     with_report: bool = True) -> dict[Path, str]:
     """Target path → HTML: the report, each administration's page and the pages' index."""
     output = stage / "output"
     context = _context(stage, params)
-    executed = [stage / "output" / "notebooks" / run.executed for run in runs]
-    bodies = dict(zip([run.key for run in runs], report.executed_bodies(executed, pool)))
+    # rendered by the workers right after each run (report.execute_all): read from the cache here
+    bodies = {run.key: report.executed_body(stage / "output" / "notebooks" / run.executed) for run in runs}
     documents = {}
     if with_report:
         chapters = _chapters(runs, bodies, in_report=True)

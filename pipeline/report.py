@@ -286,13 +286,6 @@ def executed_body(path: Path) -> str:
     return body
 
 
-def executed_bodies(notebooks: list[Path], pool: ProcessPoolExecutor | None = None) -> list[str]:
-    """``executed_body`` of several notebooks, converted in ``pool`` when given."""
-    if pool is None or len(notebooks) <= 1:
-        return [executed_body(path) for path in notebooks]
-    return list(pool.map(executed_body, notebooks))
-
-
 def assign_heading_ids(body: str, prefix: str, used: set[str], shift: int = 0) -> tuple[str, list[dict]]:
     """Give every heading a unique id under ``prefix`` (and ``shift`` levels down); return HTML and headings."""
     headings = []
