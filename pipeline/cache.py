@@ -56,7 +56,11 @@ def _aside(kind: str, key: str):
     directory = ROOT / kind
     directory.mkdir(parents=True, exist_ok=True)
     temporary = directory / f".{key}.{os.getpid()}.tmp"
-    yield temporary
+    try:
+        yield temporary
+    except BaseException:
+        temporary.unlink(missing_ok=True)  # a failed write leaves nothing behind
+        raise
     os.replace(temporary, directory / key)
 
 

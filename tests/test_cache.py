@@ -2,6 +2,8 @@
 import os
 import time
 
+import pytest
+
 from pipeline import cache
 
 
@@ -35,3 +37,16 @@ def test_a_stored_directory_comes_back_byte_for_byte(tmp_path, monkeypatch):
     assert cache.fetch_tree("validation", "key", tmp_path / "restored")
     assert (tmp_path / "restored" / "index.html").read_text(encoding="utf-8") == "<p>validerad</p>"
     assert (tmp_path / "restored" / "static" / "logo.png").read_bytes() == bytes(range(256))
+
+
+def test_a_write_that_fails_leaves_no_entry_and_no_temporary_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "ROOT", tmp_path / "cache")
+
+    def failing(temporary):
+        temporary.write_bytes(b"half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"), cache._aside("pdf", "key") as temporary:
+        failing(temporary)
+    assert list((tmp_path / "cache" / "pdf").iterdir()) == []
+    assert cache.read("pdf", "key") is None

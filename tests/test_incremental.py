@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_project, tree_digest
-from pipeline import administration, datasets, report, sections
+from pipeline import administration, datasets, paths, report, sections
 from pipeline.provenance import is_data_docs
 
 VENV = Path(sys.executable).parent.parent
@@ -72,7 +72,7 @@ def test_an_unchanged_rebuild_executes_no_notebook(incremental):
 def test_a_changed_notebook_text_reuses_validation_and_every_other_run(incremental):
     notebook_path = incremental / "notebooks" / "consultants.ipynb"
     original = notebook_path.read_text(encoding="utf-8")
-    results = (incremental / "output" / "validation" / "results.json").read_bytes()
+    results = (incremental / "output" / "validation" / paths.VALIDATION_RESULTS).read_bytes()
     notebook = json.loads(original)
     cell = next(c for c in notebook["cells"] if c["cell_type"] == "markdown")
     cell["source"] = "".join(cell["source"]) + "\n\nEn mening som bara finns i detta test."
@@ -83,7 +83,7 @@ def test_a_changed_notebook_text_reuses_validation_and_every_other_run(increment
         assert "reusing those results and data docs" in rebuilt.stdout
         assert "checking data/raw/ against expectations/" not in rebuilt.stdout
         assert counts(rebuilt.stdout) == (1, len(runs_of(incremental)) - 1)
-        assert (incremental / "output" / "validation" / "results.json").read_bytes() == results
+        assert (incremental / "output" / "validation" / paths.VALIDATION_RESULTS).read_bytes() == results
         assert "En mening som bara finns i detta test." in (incremental / "output" / "report.html").read_text(
             encoding="utf-8")
     finally:
