@@ -4,9 +4,15 @@ Sheets hold the processed tables in long form (one row per administration and ye
 and so on) with Swedish headers, number formats, the source in a note row and frozen
 headers; the first sheet lists the others. Dates inside the file (document properties,
 zip entries) are the build date, so the workbook rebuilds byte-identically.
+
+Text comes from the raw data and report.yml, which anyone may edit, so no text may become a
+formula: every text is written as a string cell, and text that a spreadsheet would read as a
+formula (a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return) is prefixed with ``'``,
+as OWASP advises against "CSV injection". Numbers stay numbers.
 """
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import sources
+from pipeline.errors import InputError
 
 PERCENT = "0.0%"
 INTEGER = "#,##0"
@@ -92,12 +99,48 @@ def rows(sheet: Sheet, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return frame[list(sheet.columns)].reset_index(drop=True)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What openpyxl refuses to store (XML 1.0 forbids these control characters).
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def neutralised(text: str) -> str:
+    """``text`` with a leading ``'`` when a spreadsheet could take it for a formula (OWASP)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _cell(value):
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if hasattr(value, "item"):
         return value.item()
     return value
+
+
+def _append(page, values: list, where: str) -> None:
+    """Append a row; every text in it is neutralised and stored as a string cell.
+
+    openpyxl turns a text starting with ``=`` into a formula and one such as ``#N/A``
+    into an error value; setting ``data_type`` to ``"s"`` after the value keeps it text.
+    """
+    for index, value in enumerate(values, start=1):
+        if isinstance(value, str) and _UNSTORABLE.search(value):
+            raise InputError(_unstorable_message(value, where, page.max_row + 1, index))
+    page.append([neutralised(v) if isinstance(v, str) else v for v in values])
+    row = page.max_row
+    for index, value in enumerate(values, start=1):
+        if isinstance(value, str):
+            page.cell(row=row, column=index).data_type = "s"
+
+
+def _unstorable_message(value: str, where: str, row: int, column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    character = _UNSTORABLE.search(value).group()
+    shown = repr(value[:40]) + ("…" if len(value) > 40 else "")
+    return (f"output/tabeller.xlsx, sheet '{where}', cell {get_column_letter(column)}{row}: the text {shown} "
+            f"holds the control character U+{ord(character):04X}, which a spreadsheet cannot store; "
+            f"remove it from the file in data/raw/ (or report.yml) that holds this text.")
 
 
 def write(frames: dict[str, pd.DataFrame], target: Path, build_date: dt.datetime, notes: dict | None = None) -> None:
@@ -110,14 +153,14 @@ def write(frames: dict[str, pd.DataFrame], target: Path, build_date: dt.datetime
     book = Workbook()
     contents = book.active
     contents.title = "Innehåll"
-    contents.append(["Tabeller i rapporten"])
+    _append(contents, ["Tabeller i rapporten"], contents.title)
     contents["A1"].font = Font(bold=True, size=13)
-    contents.append(["Flik", "Innehåll", "Källa"])
+    _append(contents, ["Flik", "Innehåll", "Källa"], contents.title)
     for cell in contents[2]:
         cell.font = Font(bold=True)
     present = [s for s in sheets() if s.dataset in frames]
     for sheet in present:
-        contents.append([sheet.name, sheet.title, sheet.source])
+        _append(contents, [sheet.name, sheet.title, sheet.source], contents.title)
         contents.cell(row=contents.max_row, column=1).hyperlink = f"#'{sheet.name}'!A1"
     contents.freeze_panes = "A3"
     contents.column_dimensions["A"].width = 30
@@ -127,14 +170,15 @@ def write(frames: dict[str, pd.DataFrame], target: Path, build_date: dt.datetime
     for sheet in present:
         data = rows(sheet, frames)
         page = book.create_sheet(sheet.name)
-        page.append([sheet.title])
+        _append(page, [sheet.title], sheet.name)
         page["A1"].font = Font(bold=True, size=12)
-        page.append(["Källa: " + sheet.source + (" " + notes[sheet.dataset] if sheet.dataset in notes else "")])
-        page.append([header for header, _ in sheet.columns.values()])
+        _append(page, ["Källa: " + sheet.source + (" " + notes[sheet.dataset] if sheet.dataset in notes else "")],
+                sheet.name)
+        _append(page, [header for header, _ in sheet.columns.values()], sheet.name)
         for cell in page[3]:
             cell.font = Font(bold=True)
         for record in data.itertuples(index=False):
-            page.append([_cell(v) for v in record])
+            _append(page, [_cell(v) for v in record], sheet.name)
         for index, (_, number_format) in enumerate(sheet.columns.values(), start=1):
             letter = get_column_letter(index)
             page.column_dimensions[letter].width = max(12, min(60, len(sheet.columns[list(sheet.columns)[index - 1]][0]) + 4))
@@ -160,8 +204,6 @@ def _fixed_zip_dates(data: bytes, when: dt.datetime) -> bytes:
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
-                import re
-
                 content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
             entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
