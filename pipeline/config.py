@@ -1,4 +1,12 @@
-"""The report's parameter file (``report.yml``), validated on load."""
+"""The report's parameter file (``report.yml``), validated on load.
+
+The file is a handful of ``key: value`` lines that a project lead edits by hand, so every
+problem ends in one message naming the line, the key and what to write instead, never a
+traceback. YAML anchors and aliases (``&name``, ``*name``) are refused before anything is
+built from the file: nested aliases (a "billion laughs") expand to more than memory holds
+as soon as a value is printed, and nothing in this file needs them. Values quoted in
+messages are shortened, and absurdly long values are refused, so a message stays a line.
+"""
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,36 +43,35 @@ _KINDS = {
     "source_appendix": str,
 }
 
+_YEARS = (1900, 2100)
+# The plausible range of each whole number: a year outside it is a typing error.
+_RANGES = {
+    "action_plan_start": _YEARS,
+    "series_start": _YEARS,
+    "reference_year": _YEARS,
+    "survey_min_respondents": (1, 1000),
+    "survey_start": _YEARS,
+}
+MAX_TEXT = 300          # characters in one value: a title or a citation is a line, not a page
+MAX_FILE = 100_000      # characters in the file: it holds ten short settings and their comments
+MAX_DEPTH = 10          # levels of nesting: the file is flat, a list of lists is already wrong
+SHOWN = 40              # characters of a value quoted in a message
 
-def load(path: Path = paths.REPORT_PARAMS) -> ReportParams:
-    """Read and check the parameter file; every problem names the key and what to fix."""
+
+def load(path: Path = paths.REPORT_PARAMS, text: str | None = None) -> ReportParams:
+    """Read and check the parameter file; every problem names the line, the key and what to fix.
+
+    ``text``, when given, is the file's content already read; the file is then not opened.
+    """
     where = paths.relative(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
-    except FileNotFoundError:
-        raise InputError(f"{where}: the report's parameter file is missing.") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"{where}: not readable as YAML in UTF-8: {exc}") from None
-    if not isinstance(data, dict):
-        raise InputError(f"{where}: expected 'key: value' lines, found {type(data).__name__}.")
-    for key in data:
-        if key not in _KINDS:
-            raise InputError(
-                f"{where}, line {_line(text, key)}: unknown key '{key}'{suggestion(key, list(_KINDS))}; "
-                f"valid keys are: {', '.join(_KINDS)}."
-            )
-    for key, kind in _KINDS.items():
-        if key not in data:
-            raise InputError(f"{where}: required key '{key}' is missing.")
-        value = data[key]
-        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise InputError(f"{where}, line {_line(text, key)}: '{key}' is {value!r}; it must be a whole number.")
-        if kind is str and not (isinstance(value, str) and value.strip()):
-            raise InputError(f"{where}, line {_line(text, key)}: '{key}' is {value!r}; it must be non-empty text.")
-    params = ReportParams(**data)
-    if params.survey_min_respondents < 1:
-        raise InputError(f"{where}: 'survey_min_respondents' must be at least 1.")
+    if text is None:
+        text = _read(path, where)
+    if len(text) > MAX_FILE:
+        raise InputError(f"{where}: the file has {len(text):,} characters; a parameter file holds a few short "
+                         f"'key: value' lines (at most {MAX_FILE:,} characters). Check that it is the right file.")
+    root = _document(text, where)
+    values = _values(root, where)
+    params = ReportParams(**values)
     if not params.series_start <= params.action_plan_start <= params.reference_year:
         raise InputError(
             f"{where}: expected series_start ≤ action_plan_start ≤ reference_year, got "
@@ -73,9 +80,141 @@ def load(path: Path = paths.REPORT_PARAMS) -> ReportParams:
     return params
 
 
-def _line(text: str, key: str) -> int | str:
-    """The line where ``key:`` is set, for messages."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.split(":", 1)[0].strip() == str(key) and not line.lstrip().startswith("#"):
-            return number
-    return "?"
+def shown(value) -> str:
+    """A value as messages quote it: its ``repr``, cut to about 40 characters with '…'."""
+    if isinstance(value, str):
+        text = repr(value[:SHOWN + 1])
+    else:
+        try:
+            text = repr(value)
+        except ValueError:  # an integer too long to print
+            text = f"a number of more than {SHOWN} digits"
+    return text if len(text) <= SHOWN else text[:SHOWN] + "…"
+
+
+def _read(path: Path, where: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{where}: the report's parameter file is missing.") from None
+    except IsADirectoryError:
+        raise InputError(f"{where}: is a directory; the report's parameters are a file of "
+                         f"'key: value' lines.") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"{where}, line {line}: not UTF-8 text; save the file as UTF-8.") from None
+    except OSError as exc:
+        raise InputError(f"{where}: cannot be read ({exc.strerror}).") from None
+
+
+def _document(text: str, where: str) -> yaml.Node | None:
+    """The file's YAML as nodes, refused before anything is expanded or built.
+
+    Tokens are read first: an anchor or alias is refused at its line, and so is nesting
+    deeper than any parameter needs (building nested nodes recurses once per level).
+    """
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            line = token.start_mark.line + 1
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                raise InputError(f"{where}, line {line}: YAML anchors and aliases (&name, *name) are not allowed; "
+                                 f"write the value out.")
+            if isinstance(token, _OPENING):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise InputError(f"{where}, line {line}: values nested more than {MAX_DEPTH} levels deep; "
+                                     f"the file holds plain 'key: value' lines.")
+            elif isinstance(token, _CLOSING):
+                depth -= 1
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise InputError(_yaml_message(exc, text, where)) from None
+
+
+_OPENING = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
+            yaml.FlowSequenceStartToken)
+_CLOSING = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _yaml_message(exc: yaml.YAMLError, text: str, where: str) -> str:
+    """One line for a YAML syntax error: where it is and what PyYAML found, shortened."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is not None:
+        line = mark.line + 1
+        problem = exc.problem or exc.context or "not valid YAML"
+    elif isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, exc.position) + 1
+        character = exc.character
+        problem = f"the character U+{character:04X} is not allowed" if isinstance(character, int) else exc.reason
+    else:
+        line, problem = "?", str(exc)
+    if len(problem) > 120:
+        problem = problem[:120] + "…"
+    return (f"{where}, line {line}: not readable as YAML ({problem}); write each setting on its own line as "
+            f"key: \"text\" or key: number.")
+
+
+def _values(root: yaml.Node | None, where: str) -> dict:
+    """Each known key's value, checked for kind, length and range."""
+    if not isinstance(root, yaml.MappingNode):
+        found = "nothing" if root is None else _node_kind(root)
+        raise InputError(f"{where}: expected 'key: value' lines, found {found}.")
+    values, lines = {}, {}
+    for key_node, value_node in root.value:
+        line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise InputError(f"{where}, line {line}: a key must be a plain name such as 'title', "
+                             f"not {_node_kind(key_node)}.")
+        key = key_node.value
+        if key not in _KINDS:
+            hint = suggestion(key, list(_KINDS)) if len(key) <= 100 else ""
+            raise InputError(f"{where}, line {line}: unknown key {shown(key)}{hint}; "
+                             f"valid keys are: {', '.join(_KINDS)}.")
+        if key in lines:
+            raise InputError(f"{where}, line {line}: '{key}' is set twice (also on line {lines[key]}); keep one.")
+        lines[key] = line
+        values[key] = _value(key, value_node, where, line)
+    for key in _KINDS:
+        if key not in values:
+            raise InputError(f"{where}: required key '{key}' is missing; add a line '{key}: …'.")
+    return values
+
+
+def _value(key: str, node: yaml.Node, where: str, line: int):
+    """One value, built from its node only when it is a short scalar of the right kind."""
+    kind = _KINDS[key]
+    wanted = ("non-empty text (in double quotes)" if kind is str else
+              "a whole number between {} and {}".format(*_RANGES[key]))
+    if not isinstance(node, yaml.ScalarNode):
+        raise InputError(f"{where}, line {line}: '{key}' is {_node_kind(node)}; it must be {wanted}.")
+    if len(node.value) > MAX_TEXT:
+        fix = f"shorten it to at most {MAX_TEXT} characters" if kind is str else f"it must be {wanted}"
+        raise InputError(f"{where}, line {line}: '{key}' is {len(node.value):,} characters long "
+                         f"({shown(node.value)}); {fix}.")
+    written = "empty" if node.value == "" else shown(node.value)
+    try:
+        value = yaml.SafeLoader("").construct_object(node)
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        reason = str(getattr(exc, "problem", None) or exc)
+        reason = reason if len(reason) <= 80 else reason[:80] + "…"
+        raise InputError(f"{where}, line {line}: '{key}' is {written}, which YAML cannot read ({reason}); "
+                         f"it must be {wanted}.") from None
+    if kind is str and not (isinstance(value, str) and value.strip()):
+        raise InputError(f"{where}, line {line}: '{key}' is {written}; it must be {wanted}.")
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            quotes = ", written without quotes" if isinstance(value, str) and value.strip().isdigit() else ""
+            raise InputError(f"{where}, line {line}: '{key}' is {written}; it must be {wanted}{quotes}.")
+        low, high = _RANGES[key]
+        if not low <= value <= high:
+            raise InputError(f"{where}, line {line}: '{key}' is {shown(value)}; it must be {wanted}.")
+    return value
+
+
+def _node_kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a list (lines starting with '-' or [...])"
+    if isinstance(node, yaml.MappingNode):
+        return "a group of 'key: value' lines"
+    return f"the single value {shown(node.value)}"
