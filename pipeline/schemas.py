@@ -22,6 +22,17 @@ RANKING_ROWS_EXTRA = ["övrigt", "ej_svar", "total"]
 RESPONDENT_DIMENSIONS = ["area", "role"]
 DOCUMENTS = ["002", "003"]
 
+# Plausibility maxima: a count above one of these is a typing error (a digit too many, two
+# cells run together), never data, and is refused before anything is computed. Every count
+# and number column has a maximum, so every value fits the dtypes it is computed with.
+AT_MOST_STAFF = dict(maximum=100_000, maximum_why="100 000 is more than the whole city's staff.")
+AT_MOST_INHABITANTS = dict(maximum=1_000_000,
+                           maximum_why="1 000 000 is more than the whole city's inhabitants.")
+AT_MOST_ROWS = dict(maximum=1_000, maximum_why="the report's tables have a few dozen rows.")
+AT_MOST_FIGURE = dict(maximum=10_000_000,
+                      maximum_why="the report prints counts of staff, respondents and mentions, days and "
+                                  "percentages, all far below 10 000 000.")
+
 
 @dataclass(frozen=True)
 class Column:
@@ -39,6 +50,7 @@ class Column:
     allowed: list | str | None = None
     minimum: int | float | None = None
     maximum: int | float | str | None = None
+    maximum_why: str = ""  # why no true value can exceed ``maximum`` (for plausibility maxima)
     pattern: str | None = None
     pattern_rule: str | None = None
     unit: str = ""
@@ -83,7 +95,7 @@ ADMINISTRATIONS = RawFile(
                pattern_rule="lower-case ASCII letters, digits and single hyphens"),
         Column("type", "text", "district, all_districts (the report's 'Stadsdelar total') or central.",
                allowed=ADMINISTRATION_TYPES),
-        Column("table_order", "int", "Row order in the report's Tabell 1 and 2.", minimum=1),
+        Column("table_order", "int", "Row order in the report's Tabell 1 and 2.", minimum=1, **AT_MOST_ROWS),
         SOURCE,
     ],
     key=["name"],
@@ -100,9 +112,9 @@ TURNOVER = RawFile(
         Column("year", "int", "Year the employments ended in.", minimum="series_start",
                maximum="current_year", unit="year"),
         Column("ended", "int", "Permanent employments that ended during the year.", minimum=0,
-               unit="persons"),
+               unit="persons", **AT_MOST_STAFF),
         Column("headcount", "int", "Permanent employees on 31 December of the year before.",
-               minimum=0, unit="persons"),
+               minimum=0, unit="persons", **AT_MOST_STAFF),
         SOURCE,
     ],
     key=["profession", "administration", "year"],
@@ -119,7 +131,7 @@ CONSULTANTS = RawFile(
                unit="year"),
         Column("month", "text", "Month of the count.", allowed=MONTHS),
         Column("consultants", "int", "Consultants working in the administrations that day.",
-               minimum=0, unit="persons"),
+               minimum=0, unit="persons", **AT_MOST_STAFF),
         SOURCE,
     ],
     key=["year", "month"],
@@ -131,7 +143,7 @@ DISTRICT_FACTS = RawFile(
     description="Each district section's opening facts (inhabitants, age shares, ill-health, social assistance, staff).",
     columns=[
         Column("administration", "text", "District.", allowed="district_names"),
-        Column("inhabitants", "int", "Inhabitants.", minimum=0, unit="persons"),
+        Column("inhabitants", "int", "Inhabitants.", minimum=0, unit="persons", **AT_MOST_INHABITANTS),
         Column("under_20_pct", "decimal", "Share of inhabitants under 20.", minimum=0, maximum=100,
                unit="per cent"),
         Column("over_65_pct", "decimal", "Share of inhabitants over 65.", minimum=0, maximum=100,
@@ -141,9 +153,9 @@ DISTRICT_FACTS = RawFile(
         Column("ekonomiskt_bistand_pct", "decimal", "Share of inhabitants receiving social assistance.",
                minimum=0, maximum=100, unit="per cent"),
         Column("socialsekreterare", "int", "Permanently employed socialsekreterare (as the section states it).",
-               minimum=0, unit="persons"),
+               minimum=0, unit="persons", **AT_MOST_STAFF),
         Column("bistandshandlaggare", "int", "Permanently employed biståndshandläggare (as the section states it).",
-               minimum=0, unit="persons"),
+               minimum=0, unit="persons", **AT_MOST_STAFF),
         Column("approximate", "text", "Columns the report prefixes with 'ca', separated by ';'.",
                required=False,
                pattern=r"^(inhabitants|under_20_pct|over_65_pct|ohalsotal_days|ekonomiskt_bistand_pct|socialsekreterare|bistandshandlaggare)(;(inhabitants|under_20_pct|over_65_pct|ohalsotal_days|ekonomiskt_bistand_pct|socialsekreterare|bistandshandlaggare))*$",
@@ -166,7 +178,7 @@ ACTION_PLAN_POINTS = RawFile(
 )
 
 PERCENT_AS_PRINTED = dict(
-    pattern=r"^(\d+|\d*[.,]\d+)%?$",
+    pattern=r"^([0-9]+|[0-9]*[.,][0-9]+)%?$",
     pattern_rule="a percentage as printed: digits with an optional decimal comma or point and '%'",
 )
 
@@ -178,7 +190,7 @@ RESEARCHER_RESPONDENTS = RawFile(
         Column("dimension", "text", "area (Tabell 4) or role (chefer/medarbetare).",
                allowed=RESPONDENT_DIMENSIONS),
         Column("category", "text", "Area or role as printed; 'Totalt' is the printed total row."),
-        Column("count", "int", "Respondents.", minimum=0, unit="persons"),
+        Column("count", "int", "Respondents.", minimum=0, unit="persons", **AT_MOST_STAFF),
         Column("printed_percent", "text", "Percentage exactly as printed.", required=False,
                unit="per cent", **PERCENT_AS_PRINTED),
         SOURCE,
@@ -194,12 +206,12 @@ RESEARCHER_RANKINGS = RawFile(
         Column("question", "text", "kommit_langst or storsta_behov.", allowed=QUESTIONS),
         Column("alternative", "int", "Which of the three named areas the table counts.",
                allowed=ALTERNATIVES),
-        Column("row", "int", "Printed row order within the table.", minimum=1),
+        Column("row", "int", "Printed row order within the table.", minimum=1, **AT_MOST_ROWS),
         Column("printed_label", "text", "Row label exactly as printed, quirks included."),
         Column("point", "text", "Action-plan point the row's numbers belong to, or övrigt, ej_svar, total.",
                allowed="ranking_points"),
         Column("count", "int", "Count as printed; empty where the table prints none.",
-               required=False, minimum=0, unit="respondents"),
+               required=False, minimum=0, unit="respondents", **AT_MOST_STAFF),
         Column("printed_percent", "text", "Percentage exactly as printed.", required=False,
                unit="per cent", **PERCENT_AS_PRINTED),
         SOURCE,
@@ -215,7 +227,7 @@ RESEARCHER_OPEN_ANSWERS = RawFile(
         Column("question", "text", "Questionnaire question the answers belong to.",
                pattern=r"^[a-z0-9_]+$", pattern_rule="a lower-case ASCII id"),
         Column("category", "text", "Theme as the researcher headed it."),
-        Column("count", "int", "Times the theme was named.", minimum=0, unit="mentions"),
+        Column("count", "int", "Times the theme was named.", minimum=0, unit="mentions", **AT_MOST_STAFF),
         SOURCE,
     ],
     key=["question", "category"],
@@ -233,7 +245,7 @@ PUBLISHED_CLAIMS = RawFile(
         Column("passage", "text", "Section, table and line in the document."),
         Column("quote", "text", "The statement verbatim."),
         Column("published", "decimal", "The published figure, in the unit the report prints.",
-               minimum=0),
+               minimum=0, **AT_MOST_FIGURE),
         Column("measure", "text", "The recomputed measure it should equal (see pipeline/audit.py).",
                required=False, allowed="measures"),
         Column("parameters", "text", "key=value pairs separated by ';' selecting the measure.",

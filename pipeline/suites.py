@@ -12,9 +12,17 @@ from pipeline.schemas import RAW_FILES, Column, RawFile
 
 WRITTEN = "_as_written"  # suffix of the text companion of a numeric column
 
-FORMAT = {  # kind → (regex of a number as written, the rule in words)
-    "int": (r"^-?\d+$", "must be a whole number written with digits only (no spaces, decimals or text)"),
-    "decimal": (r"^-?\d+(\.\d+)?$", "must be a number with a decimal point (write 24.5, not 24,5)"),
+# kind → (regex of a number as written, the rule in words, why). ASCII digits only: Python's \d
+# and int() also take '２０１９' or '٢٠١٩', which look like a year but match nothing later on.
+# A decimal has at most 6 decimals: with each decimal column's maximum (at most 9 digits before
+# the point, see tests/test_values.py) that is at most 15 significant digits, all of which
+# float64 holds exactly.
+FORMAT = {
+    "int": (r"^-?[0-9]+$", "must be a whole number written with the digits 0-9 only (no spaces, decimals or text)",
+            "numbers are read exactly as written; nothing is guessed"),
+    "decimal": (r"^-?[0-9]+(\.[0-9]{1,6})?$",
+                "must be a number with the digits 0-9, a decimal point and at most 6 decimals (write 24.5, not 24,5)",
+                "numbers are read exactly as written; nothing is guessed, and no digit is lost in computing"),
 }
 
 
@@ -30,9 +38,9 @@ def _column_expectations(column: Column) -> list[dict]:
         out.append(_exp("expect_column_values_to_not_be_null", {"column": name},
                         f"'{name}' must not be blank", "every row needs this value"))
     if column.kind in FORMAT:
-        regex, rule = FORMAT[column.kind]
+        regex, rule, why = FORMAT[column.kind]
         out.append(_exp("expect_column_values_to_match_regex", {"column": name + WRITTEN, "regex": regex},
-                        f"'{name}' {rule}", "numbers are read exactly as written; nothing is guessed"))
+                        f"'{name}' {rule}", why))
     if column.pattern:
         out.append(_exp("expect_column_values_to_match_regex", {"column": name, "regex": column.pattern},
                         f"'{name}' must be {column.pattern_rule}", column.meaning))
@@ -53,7 +61,8 @@ def _column_expectations(column: Column) -> list[dict]:
         bounds = " and ".join(b for b in (low, high) if b).replace("current_year", "the current year").replace(
             "series_start", "the first year of the series (report.yml: series_start)")
         out.append(_exp("expect_column_values_to_be_between", kwargs, f"'{name}' must be {bounds}",
-                        f"{column.meaning} A value outside this range is a typing error."))
+                        f"{column.meaning} A value outside this range is a typing error."
+                        + (f" {column.maximum_why}" if column.maximum_why else "")))
     return out
 
 

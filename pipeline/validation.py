@@ -9,13 +9,14 @@ import json
 import logging
 import os
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline import paths, rawio, survey
 from pipeline.config import ReportParams
-from pipeline.errors import InputError, suggestion
+from pipeline.errors import InputError, shorten, show, suggestion
 from pipeline.schemas import BY_NAME, RAW_FILES, RANKING_ROWS_EXTRA, RawFile
 from pipeline.suites import FORMAT, WRITTEN
 
@@ -33,15 +34,23 @@ LISTED_AT_MOST = 20  # a longer list of valid values is named by its source, not
 
 
 def frame_for_gx(spec: RawFile, text: pd.DataFrame) -> pd.DataFrame:
-    """Typed values for the value rules, and each number's text as written for the format rules."""
+    """Exact values for the value rules, and each number's text as written for the format rules.
+
+    A number written as the format rule asks (ASCII digits, see ``suites.FORMAT``) becomes a
+    Python int or a ``Decimal``: exact at any size, so that a 20-digit count fails its
+    maximum with a message instead of overflowing, and a 17-digit one is compared as
+    written, not as float64 would round it. Anything else is None here; the format rule
+    names it.
+    """
     frame = pd.DataFrame({rawio.LINE: text[rawio.LINE].astype("int64")})
     companions = {}
     for column in spec.columns:
         values = text[column.name]
         if column.kind in ("int", "decimal"):
             written = re.compile(FORMAT[column.kind][0])  # the same pattern the suite checks
-            ok = values.map(lambda v, written=written: bool(written.match(v)))
-            frame[column.name] = pd.to_numeric(values.where(ok), errors="coerce").astype("float64")
+            # built as a list: Series.map would turn ints beside a None into float64
+            frame[column.name] = pd.Series([_number(column.kind, v) if written.fullmatch(v) else None
+                                            for v in values], index=text.index, dtype=object)
             companions[column.name + WRITTEN] = values.map(lambda v: v if v != "" else None).astype(object)
         else:
             frame[column.name] = values.map(lambda v: v if v != "" else None).astype(object)
@@ -50,18 +59,46 @@ def frame_for_gx(spec: RawFile, text: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _number(kind: str, written: str) -> int | Decimal:
+    """The exact value of a number written with ASCII digits.
+
+    A whole number longer than 18 digits stays a Decimal: it is beyond every maximum anyway,
+    and Python's int() refuses text of more than 4 300 digits.
+    """
+    if kind == "int" and len(written) <= 18:
+        return int(written)
+    return Decimal(written)
+
+
+INT64 = (-(2**63), 2**63 - 1)
+
+
 def typed(spec: RawFile, frame: pd.DataFrame) -> pd.DataFrame:
-    """The validated table with pandas dtypes: Int64, float64 or string."""
+    """The validated table with pandas dtypes: Int64, float64 or string.
+
+    Runs on values that passed their rules, so every number is within its column's
+    maximum (each count and number column has one) and a decimal has at most as many
+    digits as float64 holds exactly (``suites.FORMAT``): nothing is rounded here. A whole
+    number that Int64 cannot hold, in a column without a maximum, is refused, not wrapped.
+    """
     out = pd.DataFrame(index=frame.index)
     for column in spec.columns:
+        values = frame[column.name]
         if column.kind == "int":
-            out[column.name] = frame[column.name].astype("Int64")
+            for line, value in zip(frame[rawio.LINE], values):
+                if value is not None and not INT64[0] <= value <= INT64[1]:
+                    raise InputError(f"data/raw/{spec.filename}, line {line}, column '{column.name}': value "
+                                     f"{shorten(str(value))} is too large to count with; give the column a "
+                                     "maximum in pipeline/schemas.py.")
+            out[column.name] = pd.Series([None if v is None else int(v) for v in values],
+                                         index=frame.index, dtype="Int64")
         elif column.kind == "decimal":
-            out[column.name] = frame[column.name].astype("float64")
+            out[column.name] = pd.Series([float("nan") if v is None else float(v) for v in values],
+                                         index=frame.index, dtype="float64")
             # kept so that a figure can be compared at the precision it was printed with
             out[column.name + WRITTEN] = frame[column.name + WRITTEN].astype("string")
         else:
-            out[column.name] = frame[column.name].astype("string")
+            out[column.name] = values.astype("string")
     out[rawio.LINE] = frame[rawio.LINE]
     return out.reset_index(drop=True)
 
@@ -145,7 +182,8 @@ def _messages(spec: RawFile, path: Path, result, text: pd.DataFrame, parameters:
         config = item.expectation_config
         rule = config.meta.get("rule", config.type)
         if item.exception_info and item.exception_info.get("raised_exception"):
-            messages.append(f"{where}: the check '{rule}' could not run: {item.exception_info.get('exception_message')}")
+            reason = shorten(str(item.exception_info.get("exception_message")), 200)
+            messages.append(f"{where}: the check '{rule}' could not run: {reason}")
             continue
         column = config.kwargs.get("column") or config.kwargs.get("column_A")
         shown = column.removesuffix(WRITTEN) if column else None
@@ -167,15 +205,15 @@ def _messages(spec: RawFile, path: Path, result, text: pd.DataFrame, parameters:
                 key = tuple(row[c] for c in key_columns)
                 if first_line.get(key, line) == line:
                     continue  # the first row with this key is named in the message of each repeat
-                value = " / ".join(key)
+                value = show(" / ".join(shorten(part) for part in key), width=len(key) * 50)
                 named = f"columns {', '.join(key_columns)}" if len(key_columns) > 1 else f"column '{key_columns[0]}'"
-                messages.append(f"{where}, line {line}, {named}: value '{value}' repeats an earlier row "
+                messages.append(f"{where}, line {line}, {named}: value {value} repeats an earlier row "
                                 f"(line {first_line[key]}) — {rule}.")
                 continue
             if config.type.startswith("expect_column_pair"):
                 larger, smaller = config.kwargs["column_A"], config.kwargs["column_B"]
-                messages.append(f"{where}, line {line}, column '{smaller}': value {row[smaller]} is greater than "
-                                f"{larger} {row[larger]} — {rule}.")
+                messages.append(f"{where}, line {line}, column '{smaller}': value {shorten(row[smaller])} is "
+                                f"greater than {larger} {shorten(row[larger])} — {rule}.")
                 continue
             value = row[shown]
             if (config.type == "expect_column_values_to_not_be_null" and value != ""
@@ -187,7 +225,7 @@ def _messages(spec: RawFile, path: Path, result, text: pd.DataFrame, parameters:
                 if isinstance(valid, dict):
                     valid = parameters.get(valid.get("$PARAMETER"), [])
                 # a close match is a likely typo; for a number ('3' for '31') it would mislead
-                hint = "" if value.isdigit() else suggestion(value, [str(v) for v in valid])
+                hint = "" if value.isascii() and value.isdigit() else suggestion(value, [str(v) for v in valid])
                 parameter = spec.column(shown).allowed
                 if isinstance(parameter, str) and not hint:  # no close match: say which values are valid
                     source = VALID_FROM.get(parameter, parameter)
@@ -198,7 +236,7 @@ def _messages(spec: RawFile, path: Path, result, text: pd.DataFrame, parameters:
                             f"survey_start) to {parameters['current_year']} (the current year)")
             if config.type == "expect_column_values_to_be_between":
                 hint = _bounds(spec.column(shown), parameters)
-            shown_value = "blank" if value == "" else f"'{value}'"
+            shown_value = "blank" if value == "" else show(value)
             messages.append(f"{where}, line {line}, column '{shown}': value {shown_value} — {rule}{hint}.")
     return messages
 
@@ -233,6 +271,7 @@ def _validate_one(runner: _Runner, spec: RawFile, path: Path, text: pd.DataFrame
         "expectations": len(result.results),
         "failed": sum(1 for r in result.results if not r.success),
         "success": bool(result.success),
+        "dialect": text.attrs.get("dialect"),
     }
     if result.success:
         return typed(spec, frame)

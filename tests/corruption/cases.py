@@ -10,6 +10,7 @@ of the edited row as committed.
 """
 import csv
 import io
+import random
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -29,13 +30,16 @@ class Case:
         return [phrase.format(**facts) for phrase in self.expect]
 
 
-# The kinds of bad input the build promises to refuse, each with at least one case.
+# The kinds of bad input the build promises to refuse, each with at least one case. What Excel
+# and LibreOffice save (a byte-order mark, Windows-1252, ';' and decimal commas, CRLF, trailing
+# empty columns) is read, not refused (tests/test_dialects.py); these are what stays ambiguous.
 KINDS = [
     "wrong encoding", "byte-order mark", "semicolon-separated", "missing column", "extra column",
     "renamed column", "blank required cell", "text in a number column", "decimal comma in a whole number",
     "negative count", "non-integer count", "ended > headcount", "year before the series starts",
     "year after the current year", "unknown administration", "unknown action-plan point",
     "misspelt administration", "duplicated key", "empty file", "truncated file", "unknown parameter key",
+    "non-ASCII digits", "invisible characters", "huge number", "junk file",
 ]
 
 
@@ -130,25 +134,56 @@ def rename_column(old: str, new: str) -> Corruption:
     return corrupt
 
 
-def as_latin1(data):
-    """Saved as Latin-1 (Windows-1252), as Excel does on a Swedish Windows."""
-    text = data.decode("utf-8")
-    lines = text.split("\n")
-    first = next(i for i, line in enumerate(lines) if any(ord(ch) > 127 for ch in line))
-    return text.encode("latin-1"), {"line": first + 1}
+def as_dos(data):
+    """Saved in the DOS code page 850, where 'Å' is byte 0x8f: a byte Windows-1252 leaves undefined."""
+    lines = data.decode("utf-8").split("\n")
+    first = next(i for i, line in enumerate(lines) if b"\x8f" in line.encode("cp850"))
+    return "\n".join(lines).encode("cp850"), {"line": first + 1}
 
 
-def with_bom(data):
-    """Saved as 'CSV UTF-8' by Excel: a byte-order mark in front."""
-    return b"\xef\xbb\xbf" + data, {"line": 1}
+def line_in_windows_1252(where: dict[str, str]) -> Corruption:
+    """The row matching ``where`` saved in Windows-1252, the rest of the file in UTF-8 (edited in two programs)."""
+    def corrupt(data):
+        lines = _lines(data)
+        index, _, row = _find(lines, where)
+        encoded = [line.encode("cp1252" if i == index else "utf-8") for i, line in enumerate(lines)]
+        return b"\n".join(encoded), {"line": index + 1, "row": row}
+    return corrupt
 
 
-def with_semicolons(data):
-    """Saved by a Swedish Excel as 'CSV': semicolons between values."""
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";", lineterminator="\n").writerows(rows)
-    return buffer.getvalue().encode("utf-8"), {"line": 1}
+def as_utf16(data):
+    """Saved by Excel as 'Unicode text': UTF-16 with a byte-order mark."""
+    return data.decode("utf-8").encode("utf-16"), {"line": 1}
+
+
+def semicolons_with_mixed_decimals(where: dict[str, str]) -> Corruption:
+    """Saved with ';' and decimal commas, except the row matching ``where``, which keeps its decimal points."""
+    def corrupt(data):
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+        lines = _lines(data)
+        index, header, row = _find(lines, where)
+        decimal = {"under_20_pct", "over_65_pct", "ohalsotal_days", "ekonomiskt_bistand_pct"}
+        out = [rows[0]] + [[cell.replace(".", ",") if name in decimal and i != index else cell
+                            for name, cell in zip(header, cells)] for i, cells in enumerate(rows[1:], start=1)]
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(out)
+        return buffer.getvalue().encode("cp1252"), {"line": index + 1, "row": row}
+    return corrupt
+
+
+def random_bytes(data):
+    """A file of random bytes (a download that went wrong, a file from another program)."""
+    return random.Random(16).randbytes(4096), {"line": 1}
+
+
+def xlsx_renamed(data):
+    """An Excel workbook saved as .xlsx and renamed to .csv (the zip archive an .xlsx is)."""
+    return b"PK\x03\x04\x14\x00\x06\x00\x08\x00" + random.Random(8).randbytes(2000), {"line": 1}
+
+
+def png_image(data):
+    """A screenshot of the table saved under the CSV's name."""
+    return b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + random.Random(4).randbytes(2000), {"line": 1}
 
 
 def emptied(data):
@@ -183,9 +218,22 @@ SKARPNACK_2016 = {"profession": "socialsekreterare", "administration": "Skarpnä
 
 CASES = [
     # --- data/raw/turnover.csv
-    Case("turnover-latin1", TURNOVER, "wrong encoding", as_latin1,
-         [TURNOVER, "line {line}", "column 'profession'", "'biståndshandläggare'", "not valid UTF-8", "Latin-1",
-          "Save it as UTF-8"]),
+    Case("turnover-dos-code-page", TURNOVER, "wrong encoding", as_dos,
+         [TURNOVER, "line {line}", "byte 0x8f", "neither in UTF-8 nor in Windows-1252", "CSV UTF-8"]),
+    Case("turnover-two-encodings", TURNOVER, "wrong encoding", line_in_windows_1252(SKARPNACK_2016),
+         [TURNOVER, "mixes two encodings", "line {line} is not", "CSV UTF-8"]),
+    Case("turnover-full-width-year", TURNOVER, "non-ASCII digits", set_cell(SKARPNACK_2016, "year", "２０１６"),
+         [TURNOVER, "line {line}", "column 'year'", "'２０１６'", "U+FF12 (fullwidth digit two)", "digits 0-9"],
+         forbid=["KeyError", "must not be blank"]),
+    Case("turnover-zero-width-space", TURNOVER, "invisible characters",
+         set_cell(SKARPNACK_2016, "administration", "Skarp\u200bnäck"),
+         [TURNOVER, "line {line}", "column 'administration'", "'Skarp[U+200B]näck'",
+          "invisible character U+200B (zero width space)", "retype the value", "looks like the valid 'Skarpnäck'"],
+         forbid=["did you mean"]),
+    Case("turnover-20-digit-headcount", TURNOVER, "huge number",
+         set_cell(SKARPNACK_2016, "headcount", "12345678901234567890"),
+         [TURNOVER, "line {line}", "column 'headcount'", "'12345678901234567890'", "at most 100000"],
+         forbid=["OverflowError"]),
     Case("turnover-ended-above-headcount", TURNOVER, "ended > headcount", set_cell(SKARPNACK_2016, "ended", "99"),
          [TURNOVER, "line {line}", "column 'ended'", "99", "headcount {row[headcount]}",
           "'ended' must not exceed 'headcount'"]),
@@ -207,15 +255,19 @@ CASES = [
          [TURNOVER, "line {line}", "column 'administration'", "'{partial}'", "truncated"]),
 
     # --- data/raw/administrations.csv (the reference list: checked before everything else)
-    Case("administrations-bom", "data/raw/administrations.csv", "byte-order mark", with_bom,
-         ["data/raw/administrations.csv", "line 1", "byte-order mark", "UTF-8 without BOM"]),
+    Case("administrations-utf16", "data/raw/administrations.csv", "byte-order mark", as_utf16,
+         ["data/raw/administrations.csv", "UTF-16", "CSV UTF-8"]),
     Case("administrations-duplicated-name", "data/raw/administrations.csv", "duplicated key",
          duplicate_row({"name": "Bromma"}),
          ["data/raw/administrations.csv", "line {line}", "column 'name'", "'Bromma'", "line {first}", "unique"]),
 
     # --- data/raw/consultants.csv
-    Case("consultants-semicolons", "data/raw/consultants.csv", "semicolon-separated", with_semicolons,
-         ["data/raw/consultants.csv", "line 1", "semicolons", "','"]),
+    Case("consultants-arabic-indic-digits", "data/raw/consultants.csv", "non-ASCII digits",
+         set_cell({"year": "2017", "month": "april"}, "consultants", "٨٠"),
+         ["data/raw/consultants.csv", "line {line}", "column 'consultants'", "U+0668 (arabic-indic digit eight)",
+          "digits 0-9"], forbid=["must not be blank"]),
+    Case("consultants-random-bytes", "data/raw/consultants.csv", "junk file", random_bytes,
+         ["data/raw/consultants.csv", "not a text file", "CSV UTF-8"]),
     Case("consultants-year-before-series", "data/raw/consultants.csv", "year before the series starts",
          set_cell({"year": "2016", "month": "april"}, "year", "2012"),
          ["data/raw/consultants.csv", "line {line}", "column 'year'", "'2012'", "at least",
@@ -242,6 +294,18 @@ CASES = [
          set_cell({"administration": "Bromma"}, "ohalsotal_days", "9,49"),
          ["data/raw/district_facts.csv", "line {line}", "column 'ohalsotal_days'", "'9,49'", "write 24.5, not 24,5"],
          forbid=["must not be blank"]),
+    Case("district-facts-decimals-both-ways", "data/raw/district_facts.csv", "semicolon-separated",
+         semicolons_with_mixed_decimals({"administration": "Farsta"}),
+         ["data/raw/district_facts.csv", "both with a comma (line 2", "with a point (line {line}",
+          "'{row[under_20_pct]}'", "ambiguous"]),
+    Case("district-facts-17-digit-inhabitants", "data/raw/district_facts.csv", "huge number",
+         set_cell({"administration": "Bromma"}, "inhabitants", "12345678901234567"),
+         ["data/raw/district_facts.csv", "line {line}", "column 'inhabitants'", "'12345678901234567'",
+          "at most 1000000"]),
+    Case("district-facts-soft-hyphen", "data/raw/district_facts.csv", "invisible characters",
+         set_cell({"administration": "Kungsholmen"}, "administration", "Kungs\u00adholmen"),
+         ["data/raw/district_facts.csv", "line {line}", "'Kungs[U+00AD]holmen'", "U+00AD (soft hyphen)"],
+         forbid=["did you mean"]),
 
     # --- data/raw/action_plan_points.csv (reference list)
     Case("action-plan-points-empty", "data/raw/action_plan_points.csv", "empty file", emptied,
@@ -272,6 +336,10 @@ CASES = [
     Case("open-answers-renamed-column", "data/raw/researcher_open_answers.csv", "renamed column",
          rename_column("count", "antal"),
          ["data/raw/researcher_open_answers.csv", "line 1", "'antal'", "'count' is missing", "renamed"]),
+    Case("open-answers-xlsx-renamed", "data/raw/researcher_open_answers.csv", "junk file", xlsx_renamed,
+         ["data/raw/researcher_open_answers.csv", "Excel workbook", "save it as CSV"]),
+    Case("rankings-png-image", "data/raw/researcher_rankings.csv", "junk file", png_image,
+         ["data/raw/researcher_rankings.csv", "PNG image"]),
     Case("open-answers-non-integer-count", "data/raw/researcher_open_answers.csv", "non-integer count",
          set_cell({"category": "Administrativt stöd"}, "count", "20.5"),
          ["data/raw/researcher_open_answers.csv", "line {line}", "column 'count'", "'20.5'", "whole number"],
