@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pipeline import survey
 
 PROFESSIONS = ["biståndshandläggare", "socialsekreterare"]
+PROFESSION_LIST = "^({0})(;({0}))*$".format("|".join(PROFESSIONS))  # professions separated by ';'
 ADMINISTRATION_TYPES = ["district", "all_districts", "central"]
 MONTHS = ["april", "november"]
 QUESTIONS = ["kommit_langst", "storsta_behov"]
@@ -40,7 +41,9 @@ class Column:
 
     ``kind`` is ``text``, ``int`` (a whole number written with digits only) or
     ``decimal`` (digits with an optional decimal point). ``allowed`` is a list of
-    values or the name of a suite parameter holding them.
+    values or the name of a suite parameter holding them. ``unique`` says that no two
+    rows may hold the same value (a reference list's second key besides ``RawFile.key``);
+    ``unique_why`` says what a repeated value would break.
     """
 
     name: str
@@ -54,6 +57,8 @@ class Column:
     pattern: str | None = None
     pattern_rule: str | None = None
     unit: str = ""
+    unique: bool = False
+    unique_why: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,16 @@ class PairRule:
 
 
 @dataclass(frozen=True)
+class ExactlyOne:
+    """Exactly one row has ``value`` in ``column`` (e.g. the one all-districts row)."""
+
+    column: str
+    value: str
+    rule: str
+    why: str
+
+
+@dataclass(frozen=True)
 class RawFile:
     name: str
     filename: str
@@ -73,6 +88,7 @@ class RawFile:
     columns: list[Column]
     key: list[str]
     pairs: list[PairRule] = field(default_factory=list)
+    exactly_one: list[ExactlyOne] = field(default_factory=list)
 
     @property
     def column_names(self) -> list[str]:
@@ -90,15 +106,35 @@ ADMINISTRATIONS = RawFile(
     description="Reference list of the administrations, the single source of their names.",
     columns=[
         Column("name", "text", "Administration exactly as the report spells it."),
-        Column("slug", "text", "ASCII name for file names and links.",
+        Column("slug", "text", "ASCII name for file names and links; unique.",
                pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
-               pattern_rule="lower-case ASCII letters, digits and single hyphens"),
-        Column("type", "text", "district, all_districts (the report's 'Stadsdelar total') or central.",
+               pattern_rule="lower-case ASCII letters, digits and single hyphens",
+               unique=True, unique_why="each administration's page is written to <slug>.html: two administrations "
+                                       "with one slug would write one page over the other"),
+        Column("type", "text", "district, all_districts (the report's 'Stadsdelar total', exactly one row) "
+                               "or central.",
                allowed=ADMINISTRATION_TYPES),
-        Column("table_order", "int", "Row order in the report's Tabell 1 and 2.", minimum=1, **AT_MOST_ROWS),
+        Column("table_order", "int", "Row order in the report's Tabell 1 and 2; unique.", minimum=1, **AT_MOST_ROWS,
+               unique=True, unique_why="two administrations in one place would be ordered by chance in the "
+                                       "tables and the pages"),
+        Column("professions", "text", "Professions the administration reports turnover for (Tabell 1: "
+                                      "biståndshandläggare, Tabell 2: socialsekreterare), separated by ';'. "
+                                      "A year is reported only when every administration has a row for each "
+                                      "of its professions.",
+               pattern=PROFESSION_LIST, pattern_rule="professions (" + ", ".join(PROFESSIONS) + ") separated by ';'"),
+        Column("first_year", "int", "First year the administration exists (blank: since before the series starts).",
+               required=False, minimum=1900, maximum=2100, unit="year"),
+        Column("last_year", "int", "Last year the administration exists, e.g. before a merger (blank: it "
+                                   "still exists).",
+               required=False, minimum=1900, maximum=2100, unit="year"),
         SOURCE,
     ],
     key=["name"],
+    pairs=[PairRule("last_year", "first_year", "an administration cannot end before it begins")],
+    exactly_one=[ExactlyOne("type", "all_districts",
+                            "exactly one row must have type 'all_districts' (the report's 'Stadsdelar total')",
+                            "the districts are summed into that one row and checked against its published "
+                            "figures; a second one would be summed twice, none leaves the sum nowhere")],
 )
 
 TURNOVER = RawFile(
@@ -171,7 +207,9 @@ ACTION_PLAN_POINTS = RawFile(
     description="The 13 points of the action plan, the single source of their labels.",
     columns=[
         Column("point", "int", "Point number.", minimum=1, maximum=13),
-        Column("label", "text", "The point as the researcher's tables name it."),
+        Column("label", "text", "The point as the researcher's tables name it; unique.",
+               unique=True, unique_why="two points with one label could not be told apart in the report's "
+                                       "tables and diagrams"),
         SOURCE,
     ],
     key=["point"],

@@ -8,7 +8,7 @@ written (digits only, so '4,5' or 'tio' is caught and shown as written) and thei
 import json
 
 from pipeline import paths
-from pipeline.schemas import RAW_FILES, Column, RawFile
+from pipeline.schemas import RAW_FILES, Column, ExactlyOne, RawFile
 
 WRITTEN = "_as_written"  # suffix of the text companion of a numeric column
 
@@ -63,7 +63,20 @@ def _column_expectations(column: Column) -> list[dict]:
         out.append(_exp("expect_column_values_to_be_between", kwargs, f"'{name}' must be {bounds}",
                         f"{column.meaning} A value outside this range is a typing error."
                         + (f" {column.maximum_why}" if column.maximum_why else "")))
+    if column.unique:
+        out.append(_exp("expect_column_values_to_be_unique", {"column": name},
+                        f"'{name}' must be unique", column.unique_why))
     return out
+
+
+def _exactly_one(rule: ExactlyOne) -> list[dict]:
+    """At most one such row (a repeat is named with both lines), and at least one (counted)."""
+    condition = {"column": {"name": rule.column}, "operator": "==", "parameter": rule.value, "type": "comparison"}
+    return [
+        _exp("expect_column_values_to_be_unique", {"column": rule.column, "row_condition": condition},
+             rule.rule, rule.why),
+        _exp("expect_table_row_count_to_equal", {"value": 1, "row_condition": condition}, rule.rule, rule.why),
+    ]
 
 
 def _exp(kind: str, kwargs: dict, rule: str, why: str) -> dict:
@@ -85,6 +98,8 @@ def suite_dict(spec: RawFile) -> dict:
         expectations.append(_exp("expect_compound_columns_to_be_unique", {"column_list": spec.key},
                                  f"only one row per {' × '.join(spec.key)}",
                                  "one row per key, or figures would be counted twice"))
+    for rule in spec.exactly_one:
+        expectations += _exactly_one(rule)
     for pair in spec.pairs:
         expectations.append(_exp(
             "expect_column_pair_values_a_to_be_greater_than_b",

@@ -24,9 +24,12 @@ MAX_MESSAGES = 25
 
 # Where the valid values of a suite parameter come from, said when a value is not among them.
 VALID_FROM = {
-    "administration_names": "the administrations in data/raw/administrations.csv",
-    "district_names": "the districts (type 'district') in data/raw/administrations.csv",
-    "survey_administration_names": "the districts and central administrations in data/raw/administrations.csv",
+    "administration_names": "the administrations in data/raw/administrations.csv (a new administration must "
+                            "first be added there)",
+    "district_names": "the districts (type 'district') in data/raw/administrations.csv (a new district must first "
+                      "be added there)",
+    "survey_administration_names": "the districts and central administrations in data/raw/administrations.csv (a new "
+                                   "administration must first be added there)",
     "ranking_points": "the points in data/raw/action_plan_points.csv, or övrigt, ej_svar, total",
     "measures": "the measures pipeline/audit.py recomputes",
 }
