@@ -9,6 +9,11 @@ from pipeline.config import ReportParams
 
 def build(tables: dict[str, pd.DataFrame], params: ReportParams) -> dict[str, pd.DataFrame]:
     """Every processed dataset, computed from the validated raw tables; no I/O."""
+    from pipeline import completeness  # TEMPORARY: belongs in validation.validate_all (see pipeline/completeness.py)
+    from pipeline.errors import InputError
+    if found := completeness.problems(tables):
+        raise InputError("Raw data failed validation; nothing was built and output/ is unchanged.\n"
+                         + "\n".join(f"  {m}" for m in found))
     administrations = tables["administrations"]
     turnover_rows = turnover.tidy(tables["turnover"], administrations)
     totals = turnover.published_total_checks(tables["turnover"], turnover_rows, administrations)
