@@ -22,17 +22,17 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 	@echo "[setup] done"
 
-# The report is rebuilt only when an input changed: raw data, suites, notebooks, code, parameters,
-# the package lock, or the survey export named with SURVEY=… (remembered in .build/survey-export).
-SURVEY_STAMP := .build/survey-export
-$(shell mkdir -p .build; echo "$(SURVEY)" | cmp -s - $(SURVEY_STAMP) 2>/dev/null || echo "$(SURVEY)" > $(SURVEY_STAMP))
-REPORT_INPUTS := $(shell find data/raw expectations notebooks pipeline -type f ! -name '*.pyc' 2>/dev/null) \
-	report.yml requirements.lock $(SURVEY_STAMP) $(SURVEY)
+# Whether to rebuild is decided by the pipeline, not by Make: it compares the checksums of
+# every byte a build reads (raw files, symbolic links' targets included, suites, notebooks,
+# code, parameters, lock, the survey export named with SURVEY=…) with output/manifest.json.
+# File dates are never trusted (a file copied with its old date, a deleted file or a changed
+# link target would be missed), and no file target means Make never deletes the manifest
+# when a build is interrupted. SURVEY reaches the pipeline as an environment variable, so
+# its path may hold spaces.
+export SURVEY_EXPORT := $(SURVEY)
 
-output/manifest.json: $(STAMP) $(REPORT_INPUTS)
-	@SURVEY_EXPORT="$(SURVEY)" $(PY) -m pipeline report
-
-report: output/manifest.json ## Build output/report.html and output/report.pdf from data/raw/ (SURVEY=export.csv for the real survey)
+report: $(STAMP) ## Build output/report.html and output/report.pdf from data/raw/ (SURVEY=export.csv for the real survey)
+	@$(PY) -m pipeline report
 
 administration: $(STAMP) ## Build one administration's page: make administration NAME=Skarpnäck
 	@test -n "$(NAME)" || { echo "usage: make administration NAME=<administration>, e.g. NAME=Skarpnäck"; exit 2; }

@@ -20,45 +20,75 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--keep", type=Path, metavar="DIR", help="keep the rebuild in DIR to inspect the differences")
     args = parser.parse_args(argv)
 
-    from pipeline import build
-
-    progress = build.Progress()
     try:
-        if args.command == "validate":
-            build.validate_only(progress)
-        elif args.command == "report":
-            summary = build.build_report(progress)
-            total = sum(progress.timings.values())
-            print("Stage times: " + ", ".join(f"{k} {v:.1f} s" for k, v in progress.timings.items())
-                  + f"; total {total:.1f} s")
-            print(f"Report built from {summary['files']} validated raw files and {summary['runs']} notebook run(s): "
-                  "output/report.html, output/report.pdf")
-            counts = summary["audit"]
-            print(f"Audit: {counts['checks']} published figures checked: {counts['ok']} ok, "
-                  f"{counts['mismatch']} mismatch, {counts['not_checkable']} not checkable "
-                  "(output/audit/reconciliation.csv)")
-        elif args.command == "administration":
-            page = build.build_administration(progress, args.name)
-            print(f"Page built: {page.relative_to(page.parents[2])} and its PDF")
-        elif args.command == "write-dictionary":
-            from pipeline import dictionary
-
-            print(f"wrote {dictionary.write()}")
-        elif args.command == "verify":
-            from pipeline import verify
-
-            return verify.verify(keep=args.keep)
-        elif args.command == "write-suites":
-            from pipeline import suites
-
-            for path in suites.write_all():
-                print(f"wrote {path}")
+        return _run(args)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a full disk, a file another program holds: the build's own I/O failed
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"error: could not read or write{where}: {exc.strerror or exc}. Free disk space or close the program "
+              "holding the file, then run the command again. Nothing was published; output/ is unchanged.",
+              file=sys.stderr)
+        return 1
     except RuntimeError as exc:
         print(f"error: {exc}\nNothing was published; output/ is unchanged.", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted: nothing was published; output/ is unchanged.", file=sys.stderr)
+        return 130
+
+
+def _run(args) -> int:
+    snapshot = None
+    if args.command == "report":
+        from pipeline import inputs  # no pandas: deciding that nothing changed takes a fraction of a second
+
+        snapshot = inputs.read()
+        if inputs.unchanged(snapshot):
+            from pipeline import publish
+
+            publish.remove_stale_stages()  # what builds killed since the last one left behind
+            print(f"output/ is up to date: its manifest records these very {len(snapshot.files)} inputs "
+                  "(raw data, suites, notebooks, code, parameters, lock). Nothing to be done.")
+            return 0
+        changed = inputs.changes(snapshot)
+        if changed:
+            shown = ", ".join(changed[:8]) + (f" and {len(changed) - 8} more" if len(changed) > 8 else "")
+            print(f"Changed since the last build: {shown}")
+
+    from pipeline import build
+
+    progress = build.Progress()
+    if args.command == "validate":
+        build.validate_only(progress)
+    elif args.command == "report":
+        summary = build.build_report(progress, snapshot)
+        total = sum(progress.timings.values())
+        print("Stage times: " + ", ".join(f"{k} {v:.1f} s" for k, v in progress.timings.items())
+              + f"; total {total:.1f} s")
+        print(f"Report built from {summary['files']} validated raw files and {summary['runs']} notebook run(s): "
+              "output/report.html, output/report.pdf")
+        counts = summary["audit"]
+        print(f"Audit: {counts['checks']} published figures checked: {counts['ok']} ok, "
+              f"{counts['mismatch']} mismatch, {counts['not_checkable']} not checkable "
+              "(output/audit/reconciliation.csv)")
+    elif args.command == "administration":
+        page = build.build_administration(progress, args.name)
+        print(f"Page built: {page.relative_to(page.parents[2])} and its PDF")
+    elif args.command == "write-dictionary":
+        from pipeline import dictionary
+
+        print(f"wrote {dictionary.write()}")
+    elif args.command == "verify":
+        from pipeline import verify
+
+        return verify.verify(keep=args.keep)
+    elif args.command == "write-suites":
+        from pipeline import suites
+
+        for path in suites.write_all():
+            print(f"wrote {path}")
     return 0
 
 

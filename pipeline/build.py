@@ -12,9 +12,10 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline import (administration, audit, cache, config, paths, process, provenance, publish, report, sections,
-                      survey, validation)
+from pipeline import (administration, audit, cache, config, inputs, paths, process, provenance, publish, report,
+                      sections, survey, validation)
 from pipeline.errors import InputError
+from pipeline.schemas import RAW_FILES
 
 
 class Progress:
@@ -34,14 +35,31 @@ class Progress:
         print(f"[{name}] done in {seconds:.1f} s", file=self.stream, flush=True)
 
 
-def validate_only(progress: Progress) -> None:
+def _start(snapshot: inputs.Snapshot | None) -> tuple[inputs.Snapshot, config.ReportParams]:
+    """The inputs read once, checked for what no suite can see, and the parameters from them."""
+    snapshot = snapshot if snapshot is not None else inputs.read()
+    known = {spec.filename for spec in RAW_FILES} | {survey.RAW_NAME + survey.META_SUFFIX}
+    unknown = inputs.unknown_raw_files(snapshot, known)
+    if unknown:
+        named = [f"data/raw/{name}" for name in unknown]
+        listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+        verb = "is not one of the report's raw files" if len(named) == 1 else "are not among the report's raw files"
+        raise InputError(
+            f"{listed} {verb} ({', '.join(sorted(known))}). Every file in data/raw/ is read, so that no data is "
+            "silently left out: add new rows to the existing file (next year's turnover to data/raw/turnover.csv), "
+            "and move copies and other files out of data/raw/. Office lock files (~$…, .~lock…#) are ignored; "
+            "see data/raw/README.md.")
+    return snapshot, config.load(text=snapshot.text("report.yml"))
+
+
+def validate_only(progress: Progress, snapshot: inputs.Snapshot | None = None) -> None:
     """``make validate``: check raw data and publish the data docs to ``output/validation/``."""
-    params = config.load()
+    snapshot, params = _start(snapshot)
     stage = publish.new_stage()
     try:
         docs = stage / "validation"
         with progress.stage("validate", "checking data/raw/ against expectations/"):
-            _, summary = validation.validate_all(params, docs_dir=docs)
+            _, summary = validation.validate_all(params, docs_dir=docs, snapshot=snapshot)
             _write_results(summary, docs)
         publish.swap_in(docs, paths.OUTPUT / "validation")
     finally:
@@ -55,13 +73,14 @@ def _write_results(summary: dict, docs: Path) -> None:
     (docs / paths.VALIDATION_RESULTS).write_text(text, encoding="utf-8")
 
 
-def build_report(progress: Progress) -> dict:
-    """The whole report; returns a summary for the closing lines."""
-    params = config.load()
+def build_report(progress: Progress, snapshot: inputs.Snapshot | None = None) -> dict:
+    """The whole report from ``snapshot`` (the inputs as read once); returns a summary for the closing lines."""
+    snapshot, params = _start(snapshot)
+    publish.check_publishable()
     stage = publish.new_stage()
     try:
         with report.worker_pool() as pool:
-            runs, frames, summary = _build_in(stage, params, progress, pool)
+            runs, frames, summary = _build_in(stage, params, progress, pool, snapshot)
         with progress.stage("publish", "swapping the new build into output/ and data/processed/"):
             publish.publish(stage)
         cache.prune()
@@ -71,10 +90,11 @@ def build_report(progress: Progress) -> dict:
     return {"files": len(summary), "runs": len(runs), "audit": audit.counts(frames["reconciliation"])}
 
 
-def _build_in(stage: Path, params: config.ReportParams, progress: Progress, pool) -> tuple[list, dict, dict]:
+def _build_in(stage: Path, params: config.ReportParams, progress: Progress, pool,
+              snapshot: inputs.Snapshot) -> tuple[list, dict, dict]:
     """Every stage up to publishing, into ``stage``."""
     output = stage / "output"
-    tables, summary, frames = _validate_and_process(progress, params, stage)
+    tables, summary, frames = _validate_and_process(progress, params, stage, snapshot)
     with progress.stage("audit", "writing output/audit/ (published figures recomputed)"):
         write_audit(frames["reconciliation"], output / "audit", params.title)
     with progress.stage("workbook", "writing output/tabeller.xlsx"):
@@ -86,28 +106,30 @@ def _build_in(stage: Path, params: config.ReportParams, progress: Progress, pool
         print(f"[execute] {len(runs) - sum(reused)} executed; {sum(reused)} reused, their notebook, parameters, "
               "code and the datasets they read being unchanged", flush=True)
     with progress.stage("html", "rendering output/report.html and output/administrations/"):
-        documents = render_documents(runs, stage, params, pages)
+        documents = render_documents(runs, stage, params, pages, summary, snapshot)
         for target, text in documents.items():
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
     printed = {t: text for t, text in documents.items() if t.name != "index.html"}
     with progress.stage("pdf", f"printing {len(printed)} PDFs"):
         report.write_pdfs([(text, target.with_suffix(".pdf")) for target, text in printed.items()], pool)
+    # the processed datasets are published inside output/ (output/data/, linked from data/processed)
+    os.rename(stage / "data" / "processed", output / publish.DATA)
     with progress.stage("manifest", "writing output/manifest.json"):
-        provenance.write_manifest(provenance.manifest(runs, output), output / "manifest.json")
+        provenance.write_manifest(provenance.manifest(runs, output, snapshot), output / "manifest.json")
     return runs, frames, summary
 
 
-def build_administration(progress: Progress, name: str) -> Path:
+def build_administration(progress: Progress, name: str, snapshot: inputs.Snapshot | None = None) -> Path:
     """``make administration NAME=…``: one administration's page, published beside the others.
 
     Only that page's HTML, PDF and executed notebook are replaced; the rest of ``output/``
     and ``data/processed/`` stay as the last full build left them.
     """
-    params = config.load()
+    snapshot, params = _start(snapshot)
     stage = publish.new_stage()
     try:
-        tables, _, frames = _validate_and_process(progress, params, stage)
+        tables, summary, frames = _validate_and_process(progress, params, stage, snapshot)
         pages = administration.pages(frames["administrations"])
         try:
             page = administration.lookup(frames["administrations"], name)
@@ -117,7 +139,7 @@ def build_administration(progress: Progress, name: str) -> Path:
         with progress.stage("execute", f"running the page of {name}"):
             report.execute_all([run], stage)
         with progress.stage("html", f"rendering output/administrations/{page['slug']}.html"):
-            documents = render_documents([run], stage, params, pages, with_report=False)
+            documents = render_documents([run], stage, params, pages, summary, snapshot, with_report=False)
             (target, text), = documents.items()
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
@@ -133,25 +155,34 @@ def build_administration(progress: Progress, name: str) -> Path:
     return paths.OUTPUT / "administrations" / f"{page['slug']}.html"
 
 
-def _validate_and_process(progress: Progress, params: config.ReportParams, stage: Path):
+def _validate_and_process(progress: Progress, params: config.ReportParams, stage: Path, snapshot: inputs.Snapshot):
     output = stage / "output"
     docs = output / "validation"
-    key = validation.reuse_key(params)
-    if key is not None and cache.fetch_tree("validation", key, docs):
+    _stage_sources(snapshot, stage)
+    key = validation.reuse_key(params, snapshot)
+    if cache.fetch_tree("validation", key, docs):
         with progress.stage("validate", "data/raw/, expectations/ and report.yml unchanged since they passed "
                                         "validation: reusing those results and data docs"):
-            tables = validation.read_validated()
+            tables = validation.read_validated(snapshot)
             summary = json.loads((docs / paths.VALIDATION_RESULTS).read_text(encoding="utf-8"))
     else:
         with progress.stage("validate", "checking data/raw/ against expectations/"):
-            tables, summary = validation.validate_all(params, docs_dir=docs)
+            tables, summary = validation.validate_all(params, docs_dir=docs, snapshot=snapshot)
             _write_results(summary, docs)
-        if key is not None:
-            cache.store_tree("validation", key, docs)
+        cache.store_tree("validation", key, docs)
     with progress.stage("process", "computing data/processed/"):
         frames = process.build(tables, params)
-        process.write_all(frames, stage / "data" / "processed")
+        process.write_all(frames, stage / "data" / "processed", validation.synthetic(snapshot=snapshot))
     return tables, summary, frames
+
+
+def _stage_sources(snapshot: inputs.Snapshot, stage: Path) -> None:
+    """The notebooks and report.yml as the build read them, for the notebook runs (``report.execute``)."""
+    for name, data in snapshot.files.items():
+        if name.startswith("notebooks/") or name == "report.yml":
+            target = stage / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
 
 
 def write_workbook(target: Path, processed_dir: Path) -> None:
@@ -219,11 +250,11 @@ def _toc(chapters: list[dict]) -> list[dict]:
     return toc
 
 
-def render_documents(runs: list[sections.Run], stage: Path, params: config.ReportParams, pages,
-                     with_report: bool = True) -> dict[Path, str]:
+def render_documents(runs: list[sections.Run], stage: Path, params: config.ReportParams, pages, summary: dict,
+                     snapshot: inputs.Snapshot, with_report: bool = True) -> dict[Path, str]:
     """Target path → HTML: the report, each administration's page and the pages' index."""
     output = stage / "output"
-    context = _context(stage, params)
+    context = _context(stage, params, summary, snapshot)
     # rendered by the workers right after each run (report.execute_all): read from the cache here
     bodies = {run.key: report.executed_body(stage / "output" / "notebooks" / run.executed) for run in runs}
     documents = {}
@@ -273,20 +304,18 @@ def _index(stage: Path, context: dict, pages) -> str:
                               template="index.html.j2")
 
 
-def _context(stage: Path, params: config.ReportParams) -> dict:
-    """What every page shows: title, period, edition and the data's checksums."""
-    import pandas as pd
-
+def _context(stage: Path, params: config.ReportParams, summary: dict, snapshot: inputs.Snapshot) -> dict:
+    """What every page shows: title, period, edition and the data's checksums (of the bytes validated)."""
     from pipeline import datasets, formatting
 
     turnover = datasets.load("turnover", stage / "data" / "processed")
     last_year = int(turnover["year"].max())
     version = provenance.code_version()
-    inputs = []
-    for path in provenance.input_files():
-        if path.parent == paths.RAW and path.suffix == ".csv":
-            rows = len(pd.read_csv(path, dtype=str, keep_default_na=False))
-            inputs.append({**provenance.describe(path), "rows": formatting.number(rows)})
+    rows = {entry["file"]: entry["rows"] for entry in summary.values()}
+    raw_inputs = []
+    for entry in snapshot.entries():
+        if entry["path"] in rows:
+            raw_inputs.append({**entry, "rows": formatting.number(rows[entry["path"]])})
     return {
         "title": params.title,
         "subtitle": f"rapport av arbetet åren {formatting.year_range(params.action_plan_start, last_year)}",
@@ -296,6 +325,6 @@ def _context(stage: Path, params: config.ReportParams) -> dict:
         "commit": version["commit"],
         "commit_short": version["commit"][:10],
         "dirty": version["dirty"],
-        "inputs": inputs,
+        "inputs": raw_inputs,
         "synthetic_note": survey.title_page_note(stage / "data" / "processed"),
     }

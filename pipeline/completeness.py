@@ -127,7 +127,7 @@ def turnover_problems(turnover: pd.DataFrame, administrations: pd.DataFrame) -> 
 
 def _missing_message(year: int, profession: str, missing: list[str], due: list[str], administrations: pd.DataFrame,
                      present: dict, year_has_rows: bool, years: range) -> str:
-    """'2019 is incomplete for X: 11 of 17 administrations missing (…)', and what to do."""
+    """'<year> is incomplete for <profession>: N of M administrations missing (…)', and what to do."""
     if len(missing) < len(due):
         which = f"{len(missing)} of {len(due)} administrations missing ({', '.join(missing)})"
     else:

@@ -15,6 +15,8 @@ EXPECTATIONS = ROOT / "expectations"
 REPORT_PARAMS = ROOT / "report.yml"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SEEDS = ROOT.parent / "shared" / "seeds"
+SURVEY_RAW_NAME = "survey_responses"  # the survey's raw file: survey_responses.csv (the committed demo)
+SURVEY_META_SUFFIX = ".meta.json"  # beside a survey file: says whether its answers are synthetic
 VALIDATION_RESULTS = "results.json"  # the validation summary, in output/validation/ beside GX's data docs
 
 

@@ -9,11 +9,6 @@ from pipeline.config import ReportParams
 
 def build(tables: dict[str, pd.DataFrame], params: ReportParams) -> dict[str, pd.DataFrame]:
     """Every processed dataset, computed from the validated raw tables; no I/O."""
-    from pipeline import completeness  # TEMPORARY: belongs in validation.validate_all (see pipeline/completeness.py)
-    from pipeline.errors import InputError
-    if found := completeness.problems(tables):
-        raise InputError("Raw data failed validation; nothing was built and output/ is unchanged.\n"
-                         + "\n".join(f"  {m}" for m in found))
     administrations = tables["administrations"]
     turnover_rows = turnover.tidy(tables["turnover"], administrations)
     totals = turnover.published_total_checks(tables["turnover"], turnover_rows, administrations)
@@ -35,8 +30,9 @@ def build(tables: dict[str, pd.DataFrame], params: ReportParams) -> dict[str, pd
     return frames
 
 
-def write_all(frames: dict[str, pd.DataFrame], directory: Path) -> list[Path]:
+def write_all(frames: dict[str, pd.DataFrame], directory: Path, synthetic_survey: bool) -> list[Path]:
+    """Every dataset, and whether the survey shares rest on synthetic answers (for the notebooks and
+    the title page; ``validation.synthetic`` tells it from the meta file the build read)."""
     written = [datasets.write(datasets.DATASETS[name], frame, directory) for name, frame in frames.items()]
-    # Whether the survey shares rest on synthetic answers, for the notebooks and the title page.
-    written.append(survey.write_meta(directory, survey.synthetic_input(survey.export_path())))
+    written.append(survey.write_meta(directory, synthetic_survey))
     return written

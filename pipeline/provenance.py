@@ -52,32 +52,18 @@ def build_datetime() -> dt.datetime:
         return dt.datetime(1980, 1, 1)
 
 
-def input_files(raw_dir: Path = paths.RAW) -> list[Path]:
-    """Every file whose content decides the report: data, suites, parameters, notebooks, code, lock."""
-    from pipeline import survey
-
-    files = sorted(raw_dir.glob("*.csv")) + sorted(raw_dir.glob("*.json"))
-    export = survey.export_path(raw_dir)
-    if export.parent != raw_dir:  # a real export given with SURVEY=…: it, not the demo file, made the report
-        files = [f for f in files if not f.name.startswith(survey.RAW_NAME)] + [export]
-    files += sorted(paths.EXPECTATIONS.glob("*.json"))
-    files += [paths.REPORT_PARAMS, paths.ROOT / "requirements.lock"]
-    files += sorted(paths.NOTEBOOKS.glob("*.ipynb"))
-    files += sorted((paths.ROOT / "pipeline").rglob("*.py")) + sorted(paths.TEMPLATES.glob("*"))
-    return [f for f in files if f.is_file()]
-
-
 def is_data_docs(relative: Path) -> bool:
     """GX's generated data docs: the one part of output/ that is not byte-identical."""
     return relative.parts[:1] == ("validation",) and relative.name != paths.VALIDATION_RESULTS
 
 
-def describe(path: Path) -> dict:
-    return {"path": paths.relative(path), "bytes": path.stat().st_size, "sha256": sha256(path)}
+def manifest(runs: list, output_dir: Path, snapshot) -> dict:
+    """The manifest written to ``output/manifest.json`` (its own entry excluded).
 
-
-def manifest(runs: list, output_dir: Path, raw_dir: Path = paths.RAW) -> dict:
-    """The manifest written to ``output/manifest.json`` (its own entry excluded)."""
+    ``inputs`` are the checksums of the bytes the build read and validated
+    (``inputs.Snapshot``), which the next ``make report`` compares with what is on disk.
+    A survey export outside the project is named by its file name, never by its path.
+    """
     outputs = [
         {"path": str(p.relative_to(output_dir)), "bytes": p.stat().st_size, "sha256": sha256(p)}
         for p in sorted(output_dir.rglob("*"))
@@ -93,7 +79,9 @@ def manifest(runs: list, output_dir: Path, raw_dir: Path = paths.RAW) -> dict:
         "code": code_version(),
         "python": platform.python_version(),
         "packages": packages,
-        "inputs": [describe(p) for p in input_files(raw_dir)],
+        "inputs": snapshot.entries(),
+        "survey": {"export": snapshot.export.name if snapshot.export is not None else None,
+                   "sha256": snapshot.digests.get(f"SURVEY={snapshot.export.name}") if snapshot.export else None},
         "notebooks": [{"notebook": f"notebooks/{r.notebook}", "executed": f"output/notebooks/{r.executed}",
                        "parameters": r.parameters} for r in runs],
         "outputs": outputs,

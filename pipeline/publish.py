@@ -1,9 +1,16 @@
 """Publishing a finished build by rename, so readers never see a half-written report.
 
 A build writes everything into a staging tree under ``.build/``. Only when every step
-has succeeded is each published directory swapped with its staged twin in one atomic
-``renameat2(RENAME_EXCHANGE)`` call (Linux); elsewhere, two renames. A build killed
-before that moment leaves the published directories exactly as they were.
+has succeeded is ``output/`` swapped with its staged twin in one atomic
+``renameat2(RENAME_EXCHANGE)`` call (Linux); where the kernel or file system cannot
+exchange, two renames, the first undone when the second fails. The processed datasets
+are published inside that same tree (``output/data/``), and ``data/processed`` is a
+symbolic link to it, so the report and the data it was computed from change together in
+one step or not at all. A build killed before that moment leaves the published
+directories exactly as they were.
+
+Python's standard library has no call for an atomic exchange of two directories, hence
+the ctypes call; ``os.replace`` cannot replace a non-empty directory.
 
 Each staging tree ``stage-<pid>`` has a lock file ``stage-<pid>.lock`` that its build
 holds (``flock``) while it runs. The kernel releases the lock when the process ends,
@@ -12,12 +19,16 @@ removed by the next one. A process id alone would not tell: ids are reused, a ki
 build may not have been reaped yet, and another container sees other ids.
 """
 import ctypes
+import errno
 import fcntl
 import os
 import shutil
 from pathlib import Path
 
 from pipeline import paths
+from pipeline.errors import InputError
+
+DATA = "data"  # the processed datasets' folder inside output/; data/processed links to it
 
 BUILD_DIR = paths.ROOT / ".build"
 _RENAME_EXCHANGE = 2
@@ -100,36 +111,101 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _exchange(a: Path, b: Path) -> bool:
+def _exchange(a: Path, b: Path) -> int | None:
+    """Swap two paths atomically: 0 on success, the error number, or None where the call does not exist."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
     except (OSError, AttributeError):
-        return False
+        return None
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return result == 0
+    return 0 if result == 0 else ctypes.get_errno()
+
+
+def _blocked(published: Path, number: int) -> InputError:
+    """The message when a published directory cannot be replaced: what it is, and what to do."""
+    where = paths.relative(published)
+    if number in (errno.EBUSY, errno.EXDEV) or os.path.ismount(published):
+        cause = (f"{where}/ is a mount point or lies on another file system (for example a Docker volume mounted "
+                 "on it)")
+    elif number in (errno.EROFS, errno.EACCES, errno.EPERM):
+        cause = f"{where}/ or the folder around it is read-only ({os.strerror(number)})"
+    else:
+        cause = f"{where}/ could not be replaced ({os.strerror(number)})"
+    return InputError(
+        f"cannot publish: {cause}. A build publishes by swapping {where}/ whole, so that nobody ever sees half an "
+        f"edition; mount or share the project's folder rather than {where}/ itself, and make it writable. "
+        "output/ and data/processed/ are left as they were.")
+
+
+def check_publishable(published: Path = paths.OUTPUT) -> None:
+    """Refuse at the start, not after the whole build, a published directory that cannot be swapped."""
+    if published.is_dir() and not published.is_symlink() and os.path.ismount(published):
+        raise _blocked(published, errno.EBUSY)
+    for folder in (published.parent, published):
+        if folder.exists() and not os.access(folder, os.W_OK):
+            raise _blocked(published, errno.EACCES)
 
 
 def swap_in(staged: Path, published: Path) -> None:
-    """Make ``staged`` the published directory; the previous one is removed afterwards."""
+    """Make ``staged`` the published directory in one step; the previous one is removed afterwards.
+
+    Either the new tree is published whole, or ``InputError`` says why and the published
+    directory is as it was.
+    """
     published.parent.mkdir(parents=True, exist_ok=True)
     if published.is_symlink() or published.is_file():
         published.unlink()
     if not published.exists():
-        os.rename(staged, published)
+        try:
+            os.rename(staged, published)
+        except OSError as exc:
+            raise _blocked(published, exc.errno) from None
         return
-    if not _exchange(staged, published):
+    number = _exchange(staged, published)
+    if number in (None, errno.EINVAL, errno.ENOSYS):  # no atomic exchange here: two renames, undone on failure
         old = published.with_name(published.name + ".previous")
         shutil.rmtree(old, ignore_errors=True)
-        os.rename(published, old)
-        os.rename(staged, published)
+        try:
+            os.rename(published, old)
+        except OSError as exc:
+            raise _blocked(published, exc.errno) from None
+        try:
+            os.rename(staged, published)
+        except OSError as exc:
+            os.rename(old, published)
+            raise _blocked(published, exc.errno) from None
         staged = old
+    elif number != 0:
+        raise _blocked(published, number)
     shutil.rmtree(staged, ignore_errors=True)
 
 
+def link_processed(processed: Path = paths.PROCESSED, output_dir: Path = paths.OUTPUT) -> None:
+    """``data/processed`` → ``output/data``: one relative symbolic link, made once.
+
+    A real directory left there by an older build is moved aside first (it is generated
+    data, never edited by hand).
+    """
+    target = Path(os.path.relpath(output_dir / DATA, processed.parent))
+    if processed.is_symlink() and Path(os.readlink(processed)) == target:
+        return
+    processed.parent.mkdir(parents=True, exist_ok=True)
+    temporary = processed.with_name(f".{processed.name}.{os.getpid()}.link")
+    temporary.unlink(missing_ok=True)
+    os.symlink(target, temporary)
+    if processed.is_dir() and not processed.is_symlink():
+        old = BUILD_DIR / f"old-processed-{os.getpid()}"
+        BUILD_DIR.mkdir(exist_ok=True)
+        os.rename(processed, old)
+        shutil.rmtree(old, ignore_errors=True)
+    os.replace(temporary, processed)
+
+
 def publish(stage: Path, output_dir: Path = paths.OUTPUT, processed_dir: Path = paths.PROCESSED) -> None:
-    swap_in(stage / "data" / "processed", processed_dir)
+    """Swap the staged ``output/`` (its processed datasets in ``output/data/``) into place in one step."""
     swap_in(stage / "output", output_dir)
+    link_processed(processed_dir, output_dir)
     discard(stage)
 
 

@@ -10,6 +10,7 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from datetime import timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -110,16 +111,31 @@ def _closing_figures():
         plt.close("all")
 
 
+def staged_notebook(run: Run, stage: Path) -> Path:
+    """The notebook as the build read it (copied into the stage when the build began), not as it is now.
+
+    A stage made by hand (tests, a researcher's experiment) without that copy runs notebooks/ itself.
+    """
+    staged = stage / "notebooks" / run.notebook
+    return staged if staged.is_file() else paths.NOTEBOOKS / run.notebook
+
+
+def _staged_params(stage: Path) -> bytes:
+    """report.yml as the build read it (see ``staged_notebook``)."""
+    staged = stage / "report.yml"
+    return (staged if staged.is_file() else paths.REPORT_PARAMS).read_bytes()
+
+
 def execution_key(run: Run, stage: Path) -> str:
     """What decides an executed notebook's bytes: notebook, parameters, the datasets the run reads,
     report.yml, code, engine. Datasets the run does not read are left out, so that changing
     the survey does not rerun the turnover chapter."""
     from pipeline import datasets
 
-    notebook = (paths.NOTEBOOKS / run.notebook).read_bytes()
+    notebook = staged_notebook(run, stage).read_bytes()
     data = cache.files_digest(datasets.files(run.reads, stage / "data" / "processed"))
     return cache.digest(notebook, json.dumps(run.parameters, sort_keys=True, ensure_ascii=False),
-                        json.dumps(sorted(run.reads)), data, paths.REPORT_PARAMS.read_bytes(), cache.code_digest(),
+                        json.dumps(sorted(run.reads)), data, _staged_params(stage), cache.code_digest(),
                         ENGINE, run.executed)
 
 
@@ -177,7 +193,7 @@ def execute(run: Run, stage: Path) -> bool:
     try:
         with _kernel_log(stage / "kernels.log"), _closing_figures(), _declared_reads(run):
             papermill.execute_notebook(
-                str(paths.NOTEBOOKS / run.notebook), str(target), parameters=run.parameters, kernel_name=KERNEL,
+                str(staged_notebook(run, stage)), str(target), parameters=run.parameters, kernel_name=KERNEL,
                 progress_bar=False, log_output=False, cwd=str(stage), request_save_on_cell_execute=False, **engine,
             )
     except papermill.PapermillExecutionError as exc:
@@ -323,7 +339,7 @@ def write_pdf(html_text: str, target: Path) -> str:
     """Print the HTML to PDF with WeasyPrint: A4, page numbers, tagged (PDF/UA-1)."""
     import weasyprint
 
-    key = cache.digest(html_text, weasyprint.__version__, "pdf/ua-1")
+    key = cache.digest(html_text, weasyprint.__version__, "pdf/ua-1", _source_date_epoch())
     if cache.fetch("pdf", key, target):
         return str(target)
     print_pdf(html_text, target)
@@ -331,10 +347,26 @@ def write_pdf(html_text: str, target: Path) -> str:
     return str(target)
 
 
+def _source_date_epoch() -> str:
+    """The build date (the commit's) as SOURCE_DATE_EPOCH, set once per process.
+
+    fontTools stamps each font subset WeasyPrint embeds with the time it was written,
+    unless SOURCE_DATE_EPOCH says otherwise; without it, two prints of the same HTML a
+    second apart differ.
+    """
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        from pipeline import provenance
+
+        moment = provenance.build_datetime().replace(tzinfo=timezone.utc)
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+    return os.environ["SOURCE_DATE_EPOCH"]
+
+
 def print_pdf(html_text: str, target: Path) -> None:
     """WeasyPrint itself, without the cache (``make bench`` times it)."""
     import weasyprint
 
+    _source_date_epoch()
     # No base URL: links to sibling files (manifest.json, index.html) stay relative, so they
     # work beside the published PDF and name no directory of the machine that built it.
     weasyprint.HTML(string=html_text).write_pdf(str(target), pdf_variant="pdf/ua-1", uncompressed_pdf=False)

@@ -18,18 +18,17 @@ areas, occasions) is defined here once; ``schemas`` takes its rules from these l
 """
 import json
 import math
-import os
 import re
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline import datasets, formatting as fmt, paths
+from pipeline import datasets, formatting as fmt, inputs, paths
 from pipeline.errors import InputError
 
-RAW_NAME = "survey_responses"  # the raw file's name in schemas.RAW_FILES
-EXPORT_VARIABLE = "SURVEY_EXPORT"  # `make report SURVEY=path` sets it: run on the real export
-META_SUFFIX = ".meta.json"  # beside the CSV: says whether the answers are synthetic
+RAW_NAME = paths.SURVEY_RAW_NAME  # the raw file's name in schemas.RAW_FILES
+EXPORT_VARIABLE = inputs.EXPORT_VARIABLE  # `make report SURVEY=path` sets it: run on the real export
+META_SUFFIX = paths.SURVEY_META_SUFFIX  # beside the CSV: says whether the answers are synthetic
 PROCESSED_META = datasets.SURVEY_SHARES.companions[0]  # survey_meta.json, beside the shares
 
 STATEMENTS = {
@@ -51,7 +50,7 @@ GROUP_OF_ANSWER = {answer: group for group, answers in ANSWER_GROUPS.items() for
 AREAS = ["Barn och unga", "Ekonomiskt bistånd", "Missbruk", "Socialpsykiatri", "Funktionsnedsättning", "Äldre"]
 
 TERMS = {"VT": "våren", "HT": "hösten"}  # spring term first within a year
-OCCASION_PATTERN = r"^(VT|HT)\d{4}$"
+OCCASION_PATTERN = r"^(VT|HT)[0-9]{4}$"
 
 IDENTIFYING = ["respondent_id", "comment"]
 ANALYSED = ["occasion", "administration", "area", "profession", *STATEMENTS]
@@ -112,11 +111,8 @@ def export_path(raw_dir: Path = paths.RAW, environ=None) -> Path:
     The Makefile passes ``SURVEY_EXPORT=$(SURVEY)``, which is empty when no export is
     named, so an empty value means the committed (synthetic) file.
     """
-    environ = os.environ if environ is None else environ
-    named = environ.get(EXPORT_VARIABLE, "").strip()
-    if named:
-        return Path(named).expanduser().resolve()
-    return Path(raw_dir) / f"{RAW_NAME}.csv"
+    export = inputs.export_path(environ)
+    return export if export is not None else Path(raw_dir) / f"{RAW_NAME}.csv"
 
 
 def meta_path(csv_path: Path) -> Path:
@@ -125,18 +121,21 @@ def meta_path(csv_path: Path) -> Path:
     return csv_path.with_name(csv_path.stem + META_SUFFIX)
 
 
-def synthetic_input(csv_path: Path) -> bool:
+def synthetic_input(csv_path: Path, meta_bytes: bytes | None = None, read: bool = True) -> bool:
     """Whether the export at ``csv_path`` is synthetic, from the meta file beside it.
 
     No meta file means a real export: only the demo generator writes one, and it always
-    says ``"synthetic": true``.
+    says ``"synthetic": true``. A build passes the meta file's bytes as it read them
+    (``meta_bytes``, None when there is none, with ``read=False``).
     """
     path = meta_path(csv_path)
-    if not path.exists():
+    if read:
+        meta_bytes = path.read_bytes() if path.exists() else None
+    if meta_bytes is None:
         return False
-    where = paths.relative(path)
+    where = path.name if csv_path.parent != paths.RAW else paths.relative(path)
     try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
+        meta = json.loads(meta_bytes.decode("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{where}: not readable as JSON in UTF-8 ({exc}); it should hold "
                          '{"synthetic": true, …} or be removed for a real export.') from None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import paths, rawio, survey
+from pipeline import completeness, inputs, paths, rawio, survey
 from pipeline.config import ReportParams
 from pipeline.errors import InputError, shorten, show, suggestion
 from pipeline.schemas import BY_NAME, RAW_FILES, RANKING_ROWS_EXTRA, RawFile
@@ -130,7 +130,8 @@ def suite_parameters(params: ReportParams, reference: dict[str, pd.DataFrame], t
 class _Runner:
     """One ephemeral GX context, with data docs written under ``docs_dir`` when given."""
 
-    def __init__(self, docs_dir: Path | None):
+    def __init__(self, docs_dir: Path | None, snapshot: inputs.Snapshot | None = None):
+        self.snapshot = snapshot
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
         logging.getLogger("great_expectations").setLevel(logging.ERROR)
         import great_expectations as gx
@@ -155,10 +156,12 @@ class _Runner:
     def run(self, spec: RawFile, frame: pd.DataFrame, parameters: dict):
         gx = self.gx
         suite_path = paths.EXPECTATIONS / f"{spec.name}.json"
-        if not suite_path.exists():
+        text = (self.snapshot.files.get(f"expectations/{spec.name}.json") if self.snapshot is not None
+                else suite_path.read_bytes() if suite_path.exists() else None)
+        if text is None:
             raise InputError(f"{paths.relative(suite_path)} is missing: every raw file needs its suite; "
                              "run 'make suites' to write it from pipeline/schemas.py.")
-        data = json.loads(suite_path.read_text(encoding="utf-8"))
+        data = json.loads(text.decode("utf-8"))
         suite = self.context.suites.add(gx.ExpectationSuite(**data))
         asset = self.source.add_dataframe_asset(spec.name)
         batch = asset.add_batch_definition_whole_dataframe(spec.name)
@@ -200,15 +203,17 @@ def _messages(spec: RawFile, path: Path, result, text: pd.DataFrame, parameters:
             continue
         key_columns = config.kwargs.get("column_list") or (
             [column] if config.type == "expect_column_values_to_be_unique" else None)
-        first_line = _first_lines(text, key_columns) if key_columns else {}
+        first_line = _first_lines(spec, text, key_columns) if key_columns else {}
+        said, skipped = len(messages), 0
         for failure in failures:
             line = int(failure[rawio.LINE])
             row = raw_by_line.loc[line]
             if key_columns:
-                key = tuple(row[c] for c in key_columns)
+                key = tuple(_comparable(spec, c, row[c]) for c in key_columns)
                 if first_line.get(key, line) == line:
+                    skipped += 1
                     continue  # the first row with this key is named in the message of each repeat
-                value = show(" / ".join(shorten(part) for part in key), width=len(key) * 50)
+                value = show(" / ".join(shorten(row[c]) for c in key_columns), width=len(key) * 50)
                 named = f"columns {', '.join(key_columns)}" if len(key_columns) > 1 else f"column '{key_columns[0]}'"
                 messages.append(f"{where}, line {line}, {named}: value {value} repeats an earlier row "
                                 f"(line {first_line[key]}) — {rule}.")
@@ -221,6 +226,7 @@ def _messages(spec: RawFile, path: Path, result, text: pd.DataFrame, parameters:
             value = row[shown]
             if (config.type == "expect_column_values_to_not_be_null" and value != ""
                     and spec.column(shown).kind in ("int", "decimal")):
+                skipped += 1
                 continue  # written, but not as a number: the format rule says so
             hint = ""
             if config.type == "expect_column_values_to_be_in_set":
@@ -241,13 +247,31 @@ def _messages(spec: RawFile, path: Path, result, text: pd.DataFrame, parameters:
                 hint = _bounds(spec.column(shown), parameters)
             shown_value = "blank" if value == "" else show(value)
             messages.append(f"{where}, line {line}, column '{shown}': value {shown_value} — {rule}{hint}.")
+        if len(messages) == said and (key_columns or skipped < len(failures)):
+            # a failed rule never passes silently: a number written otherwise is left to the format rule,
+            # but a repeat whose earlier row was not found must still be named
+            lines = ", ".join(str(int(f[rawio.LINE])) for f in failures[:10])
+            messages.append(f"{where}, lines {lines}{' …' if len(failures) > 10 else ''}: {rule}.")
     return messages
 
 
-def _first_lines(text: pd.DataFrame, key_columns: list[str]) -> dict[tuple, int]:
-    """The line each key first appears on."""
-    first = text.groupby(key_columns, sort=False)[rawio.LINE].min()
-    return {(key if isinstance(key, tuple) else (key,)): int(line) for key, line in first.items()}
+def _comparable(spec: RawFile, name: str, value: str) -> str:
+    """A key cell as the suite compares it: '011' and '11' are the same number."""
+    kind = spec.column(name).kind if name in spec.column_names else "text"
+    if kind == "int" and re.fullmatch(r"-?[0-9]+", value):
+        return str(int(value))
+    if kind == "decimal" and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value):
+        return format(Decimal(value).normalize(), "f")
+    return value
+
+
+def _first_lines(spec: RawFile, text: pd.DataFrame, key_columns: list[str]) -> dict[tuple, int]:
+    """The line each key (compared as the suite compares it) first appears on."""
+    first: dict[tuple, int] = {}
+    for _, row in text.iterrows():
+        key = tuple(_comparable(spec, c, row[c]) for c in key_columns)
+        first.setdefault(key, int(row[rawio.LINE]))
+    return first
 
 
 def _bounds(column, parameters: dict) -> str:
@@ -262,6 +286,17 @@ def raw_path(spec: RawFile, raw_dir: Path = paths.RAW) -> Path:
     if spec.name == survey.RAW_NAME:
         return survey.export_path(raw_dir)
     return raw_dir / spec.filename
+
+
+def _raw_bytes(spec: RawFile, raw_dir: Path, snapshot: inputs.Snapshot | None) -> bytes | None:
+    """The raw file's bytes as the build read them (``inputs.read``); None: read the file here."""
+    if snapshot is None:
+        return None
+    data = snapshot.raw(spec.filename)
+    if data is None:
+        raise InputError(f"{paths.relative(raw_path(spec, raw_dir))}: file is missing; expected a CSV with the "
+                         f"columns {', '.join(spec.column_names)}.")
+    return data
 
 
 def _validate_one(runner: _Runner, spec: RawFile, path: Path, text: pd.DataFrame, parameters: dict,
@@ -282,8 +317,13 @@ def _validate_one(runner: _Runner, spec: RawFile, path: Path, text: pd.DataFrame
 
 
 def validate_all(params: ReportParams, raw_dir: Path = paths.RAW, docs_dir: Path | None = None,
-                 specs: list[RawFile] = RAW_FILES, today: dt.date | None = None) -> tuple[dict, dict]:
+                 specs: list[RawFile] = RAW_FILES, today: dt.date | None = None,
+                 snapshot: inputs.Snapshot | None = None) -> tuple[dict, dict]:
     """Validate every raw file; return ({name: typed table}, summary) or raise ``InputError``.
+
+    ``snapshot`` holds the bytes the build read once and hashed for its manifest; those very
+    bytes are validated, so a file saved during the build cannot slip in unchecked. Without
+    one (tests, ``make validate``) the files are read here.
 
     Every file is first read as a table (encoding, separators, columns), which needs no
     GX and so refuses a malformed file in about a second. The reference lists are
@@ -296,12 +336,13 @@ def validate_all(params: ReportParams, raw_dir: Path = paths.RAW, docs_dir: Path
     messages: list[str] = []
     for spec in specs:
         try:
-            texts[spec.name] = rawio.read_text_table(spec, raw_path(spec, raw_dir))
+            texts[spec.name] = rawio.read_text_table(spec, raw_path(spec, raw_dir),
+                                                     _raw_bytes(spec, raw_dir, snapshot))
         except InputError as exc:
             messages.append(str(exc))
     if messages:
         raise InputError(_joined(messages))
-    runner = _Runner(docs_dir)
+    runner = _Runner(docs_dir, snapshot)
     summary: dict = {}
     tables: dict = {}
     base = {"series_start": params.series_start, "current_year": (today or dt.date.today()).year}
@@ -325,54 +366,58 @@ def validate_all(params: ReportParams, raw_dir: Path = paths.RAW, docs_dir: Path
         else:
             tables[spec.name] = outcome
     try:
-        _without_identifiers(tables, raw_dir)
+        _without_identifiers(tables, raw_dir, snapshot)
     except InputError as exc:
         messages.append(str(exc))
+    messages += completeness.problems(tables)  # complete years only; tables that failed their suite are skipped
     if messages:
         raise InputError(_joined(messages))  # no data docs: a failed build publishes nothing
+    if snapshot is not None and snapshot.export is not None and survey.RAW_NAME in summary:
+        # the export's name, not where it lies on this machine (the summary is published)
+        summary[survey.RAW_NAME]["file"] = inputs.raw_name(BY_NAME[survey.RAW_NAME].filename, snapshot.export)
     runner.build_docs()
     return tables, summary
 
 
-def _without_identifiers(tables: dict, raw_dir: Path) -> None:
+def _without_identifiers(tables: dict, raw_dir: Path, snapshot: inputs.Snapshot | None = None) -> None:
     """Identifiers end here: nothing after validation sees a respondent id or a comment."""
     if survey.RAW_NAME in tables:
         tables[survey.RAW_NAME] = survey.without_identifiers(tables[survey.RAW_NAME])
-        survey.synthetic_input(raw_path(BY_NAME[survey.RAW_NAME], raw_dir))
+        synthetic(raw_dir, snapshot)  # a malformed meta file is refused with the other problems
 
 
-def reuse_key(params: ReportParams, raw_dir: Path = paths.RAW, specs: list[RawFile] = RAW_FILES,
-              today: dt.date | None = None) -> str | None:
-    """A digest of everything that decides validation's outcome, or None when a raw file is missing.
+def synthetic(raw_dir: Path = paths.RAW, snapshot: inputs.Snapshot | None = None) -> bool:
+    """Whether the survey answers the build read are synthetic (the meta file beside them says so)."""
+    path = raw_path(BY_NAME[survey.RAW_NAME], raw_dir)
+    if snapshot is None:
+        return survey.synthetic_input(path)
+    return survey.synthetic_input(path, snapshot.raw(survey.RAW_NAME + survey.META_SUFFIX), read=False)
 
-    The raw files (and the survey's meta file), the suites, report.yml's parameters, the
-    year (the suites' upper bounds) and the code with its package lock. When the digest
-    equals that of an earlier passing validation, the build reuses its results and data
-    docs instead of importing GX again (``pipeline.build``).
+
+def reuse_key(params: ReportParams, snapshot: inputs.Snapshot, today: dt.date | None = None) -> str:
+    """A digest of everything that decides validation's outcome.
+
+    The raw files (and the survey's meta file) and the suites as the build read them,
+    report.yml's parameters, the year (the suites' upper bounds) and the code with its
+    package lock. When the digest equals that of an earlier passing validation, the build
+    reuses its results and data docs instead of importing GX again (``pipeline.build``).
     """
     from dataclasses import asdict
 
     from pipeline import cache
 
-    files = []
-    for spec in specs:
-        path = raw_path(spec, raw_dir)
-        files.append(path)
-        if spec.name == survey.RAW_NAME and survey.meta_path(path).exists():
-            files.append(survey.meta_path(path))
-    if not all(path.is_file() for path in files):
-        return None
-    suites = sorted(paths.EXPECTATIONS.glob("*.json"))
-    return cache.digest("validation", json.dumps([str(p) for p in files]), cache.files_digest(files),
-                        cache.files_digest(suites), json.dumps(asdict(params), sort_keys=True, default=str),
+    read = {name: digest for name, digest in snapshot.digests.items()
+            if name.startswith(("data/raw/", inputs.EXPORT_PREFIX, "expectations/"))}
+    return cache.digest("validation", json.dumps(read, sort_keys=True),
+                        json.dumps(asdict(params), sort_keys=True, default=str),
                         str((today or dt.date.today()).year), cache.code_digest())
 
 
-def read_validated(raw_dir: Path = paths.RAW, specs: list[RawFile] = RAW_FILES) -> dict:
+def read_validated(snapshot: inputs.Snapshot, raw_dir: Path = paths.RAW, specs: list[RawFile] = RAW_FILES) -> dict:
     """The typed tables of raw files that passed validation unchanged (see ``reuse_key``): no GX needed."""
-    tables = {spec.name: typed(spec, frame_for_gx(spec, rawio.read_text_table(spec, raw_path(spec, raw_dir))))
-              for spec in specs}
-    _without_identifiers(tables, raw_dir)
+    tables = {spec.name: typed(spec, frame_for_gx(spec, rawio.read_text_table(
+        spec, raw_path(spec, raw_dir), _raw_bytes(spec, raw_dir, snapshot)))) for spec in specs}
+    _without_identifiers(tables, raw_dir, snapshot)
     return tables
 
 

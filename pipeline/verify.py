@@ -1,8 +1,9 @@
 """``make verify``: rebuild from a fresh copy of the inputs and compare, byte for byte, with what is published.
 
 The rebuild runs ``python -m pipeline report`` in a temporary directory that holds only
-the files the manifest lists as inputs (``provenance.input_files``), so it also shows
-that nothing else decides the report. Git is pointed at this project's repository, so
+the files the manifest lists as inputs (``inputs.read``), so it also shows that nothing
+else decides the report. A survey export named with ``SURVEY=`` is read from where it is,
+as the build it checks read it. Git is pointed at this project's repository, so
 the rebuild states the same commit and build date as the build it checks. Every file
 under ``output/`` and ``data/processed/`` is compared, except Great Expectations' data
 docs (``provenance.is_data_docs``), which embed run times.
@@ -16,10 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline import paths, provenance
+from pipeline import inputs, paths, provenance
 from pipeline.errors import InputError
 
-COMPARED = ["output", "data/processed"]
+COMPARED = ["output"]  # the processed datasets are published inside it (output/data/)
 
 
 def verify(keep: Path | None = None, out=sys.stdout, progress=sys.stderr) -> int:
@@ -28,11 +29,13 @@ def verify(keep: Path | None = None, out=sys.stdout, progress=sys.stderr) -> int
         raise InputError("nothing to verify: output/manifest.json is missing; build the report first (make report).")
     if keep is not None and keep.exists() and any(keep.iterdir()):
         raise InputError(f"{keep}: the directory to keep the rebuild in must be new or empty.")
+    snapshot = inputs.read()
+    _same_survey(snapshot)
     copy = Path(keep).resolve() if keep is not None else Path(tempfile.mkdtemp(prefix="verify-"))
     try:
         print(f"[verify] rebuilding from a fresh copy of the inputs in {copy} …", file=progress, flush=True)
         start = time.perf_counter()
-        copy_inputs(copy)
+        copy_inputs(snapshot, copy)
         result = subprocess.run([sys.executable, "-m", "pipeline", "report"], cwd=copy, env=_environment(copy),
                                 capture_output=True, text=True)
         print(f"[verify] done in {time.perf_counter() - start:.1f} s", file=progress, flush=True)
@@ -50,7 +53,7 @@ def verify(keep: Path | None = None, out=sys.stdout, progress=sys.stderr) -> int
         print(f"verify: all {compared} files under {' and '.join(d + '/' for d in COMPARED)} are byte-identical to a "
               "fresh rebuild (GX data docs under output/validation/ are not compared).", file=out)
         return 0
-    changed = changed_inputs()
+    changed = inputs.changes(snapshot)
     if changed:
         print(f"Inputs changed since output/ was built: {', '.join(changed)}", file=out)
     print(f"verify: {len(differences)} of {compared} files differ from a fresh rebuild; the published report is not "
@@ -58,18 +61,31 @@ def verify(keep: Path | None = None, out=sys.stdout, progress=sys.stderr) -> int
     return 1
 
 
-def copy_inputs(target: Path) -> None:
-    """The files a build reads, at the same places under ``target``.
+def _same_survey(snapshot: inputs.Snapshot) -> None:
+    """The rebuild must read the survey data the published build read: say so when it would not."""
+    recorded = json.loads((paths.OUTPUT / "manifest.json").read_text(encoding="utf-8")).get("survey") or {}
+    built_with = recorded.get("export")
+    given = snapshot.export.name if snapshot.export is not None else None
+    if built_with and not given:
+        raise InputError(f"output/ was built from the survey export '{built_with}'; name it again to verify "
+                         "that build: make verify SURVEY=/path/to/" + built_with)
+    if given and not built_with:
+        raise InputError(f"output/ was built from the synthetic demo survey, but SURVEY names '{given}'; run "
+                         "'make verify' without SURVEY, or build with it first (make report SURVEY=…).")
 
-    An input outside the project (a real survey export named by ``$SURVEY_EXPORT``) is
-    read from where it is: the rebuild inherits the environment that names it.
+
+def copy_inputs(snapshot: inputs.Snapshot, target: Path) -> None:
+    """The bytes the build reads, at the same places under ``target``.
+
+    A survey export outside the project is read from where it is: the rebuild inherits the
+    environment that names it.
     """
-    for path in provenance.input_files():
-        if not path.resolve().is_relative_to(paths.ROOT):
+    for name, data in snapshot.files.items():
+        if name.startswith(inputs.EXPORT_PREFIX):
             continue
-        destination = target / path.resolve().relative_to(paths.ROOT)
+        destination = target / name
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, destination)
+        destination.write_bytes(data)
 
 
 def _environment(copy: Path) -> dict:
@@ -106,11 +122,3 @@ def compare(published: Path, rebuilt: Path) -> tuple[list[str], int]:
         elif provenance.sha256(published / name) != provenance.sha256(rebuilt / name):
             lines.append(f"differs: {name}")
     return lines, len(left | right)
-
-
-def changed_inputs() -> list[str]:
-    """Inputs whose checksum is not the one output/manifest.json recorded, or that appeared or went."""
-    recorded = {item["path"]: item["sha256"]
-                for item in json.loads((paths.OUTPUT / "manifest.json").read_text(encoding="utf-8"))["inputs"]}
-    current = {paths.relative(p): provenance.sha256(p) for p in provenance.input_files()}
-    return sorted(name for name in recorded.keys() | current.keys() if recorded.get(name) != current.get(name))

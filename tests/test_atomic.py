@@ -5,7 +5,7 @@ The report is published by swapping whole directories (``pipeline/publish.py``).
 the shared built project: while Python starts, while the raw data are validated, while
 the notebooks run and while the PDFs print. The moments are found from the build's
 progress lines rather than from the clock, so they hold on a slow machine too. After
-each kill, ``output/`` and ``data/processed/`` are byte for byte what they were, the
+each kill, ``output/`` (and with it ``data/processed/``) is byte for byte what it was, the
 report still opens, and no process of the killed build lives on; the next build then
 succeeds and removes the killed builds' staging trees.
 """
@@ -34,7 +34,8 @@ KILL_POINTS = {
 
 
 def _published(root: Path) -> list[Path]:
-    return [root / "output", root / "data" / "processed"]
+    """What a build publishes: output/, which holds the processed datasets (data/processed links to output/data)."""
+    return [root / "output"]
 
 
 def _process_table() -> dict[int, tuple[int, str]]:
@@ -68,8 +69,11 @@ def _running(pids: set[int]) -> set[int]:
 
 def _kill_build(root: Path, marker: str | None, delay: float) -> dict:
     """Start a build, SIGKILL it ``delay`` seconds after the progress line ``marker``; what it left."""
-    # no cached notebook runs or PDFs: the build must do the work it is killed in
+    # no cached notebook runs or PDFs, and an input that differs from the manifest's record:
+    # the build must do the work it is killed in
     shutil.rmtree(root / ".build" / "cache", ignore_errors=True)
+    params = root / "report.yml"
+    params.write_text(params.read_text(encoding="utf-8") + f"# killed {marker}\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(root)}
     build = subprocess.Popen([sys.executable, "-m", "pipeline", "report"], cwd=root, env=env, text=True,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
@@ -107,6 +111,7 @@ def _kill_build(root: Path, marker: str | None, delay: float) -> dict:
 def killed_builds(built_project, tmp_path_factory):
     """Every kill point, run in turn on the built project; the outputs are restored afterwards."""
     saved = tmp_path_factory.mktemp("published-before-kills")
+    params = (built_project / "report.yml").read_bytes()
     for directory in _published(built_project):
         shutil.copytree(directory, saved / directory.relative_to(built_project))
     before = tree_digest(*_published(built_project))
@@ -114,6 +119,7 @@ def killed_builds(built_project, tmp_path_factory):
         results = {point: _kill_build(built_project, *KILL_POINTS[point]) for point in KILL_POINTS}
         yield before, results
     finally:
+        (built_project / "report.yml").write_bytes(params)
         for directory in _published(built_project):
             shutil.rmtree(directory, ignore_errors=True)
             shutil.copytree(saved / directory.relative_to(built_project), directory)

@@ -62,9 +62,9 @@ def test_verify_lists_the_files_a_changed_raw_cell_changes(built_project, tmp_pa
 
     assert result.returncode == 1, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    for name in ["data/processed/turnover.csv", "output/report.html", "output/report.pdf", "output/manifest.json"]:
+    for name in ["output/data/turnover.csv", "output/report.html", "output/report.pdf", "output/manifest.json"]:
         assert f"differs: {name}" in lines, result.stdout
-    assert "differs: data/processed/consultants.csv" not in lines, "an unrelated table must not change"
+    assert "differs: output/data/consultants.csv" not in lines, "an unrelated table must not change"
     assert "Inputs changed since output/ was built: data/raw/turnover.csv" in lines
     assert lines[-1].startswith("verify: ") and "differ from a fresh rebuild" in lines[-1]
 
@@ -72,9 +72,9 @@ def test_verify_lists_the_files_a_changed_raw_cell_changes(built_project, tmp_pa
 def test_compare_names_files_that_differ_or_exist_on_one_side_only(tmp_path):
     published, rebuilt = tmp_path / "a", tmp_path / "b"
     for root, files in [(published, {"output/same.csv": "1", "output/changed.csv": "1", "output/gone.csv": "1",
-                                     "output/validation/index.html": "run 1", "data/processed/x.csv": "1"}),
+                                     "output/validation/index.html": "run 1", "output/data/x.csv": "1"}),
                         (rebuilt, {"output/same.csv": "1", "output/changed.csv": "2", "output/new.csv": "1",
-                                   "output/validation/index.html": "run 2", "data/processed/x.csv": "1"})]:
+                                   "output/validation/index.html": "run 2", "output/data/x.csv": "1"})]:
         for name, content in files.items():
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).write_text(content)
