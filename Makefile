@@ -17,8 +17,9 @@ $(STAMP): requirements.lock pyproject.toml
 	@rm -rf $(VENV)
 	@$(PYTHON_SYSTEM) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	@# The project on the venv's path (what an editable install does, without a build step).
-	@echo "$(CURDIR)" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/handlingsplan-rapport.pth"
+	@# The project itself, editable and without dependencies (the lock above pins them all): the venv
+	@# then knows the distribution and its console script. It costs a build step of a few seconds.
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 	@echo "[setup] done"
 
@@ -66,7 +67,15 @@ browser-tools: $(BROWSER_STAMP)
 	  fi; \
 	fi
 
-test: $(STAMP) browser-tools ## Run the test suite (builds the report in temporary copies)
+# The test tools are pinned apart from the runtime (requirements-test.lock), so `make report`
+# never installs pytest; rebuilding .venv removes this stamp with it.
+TEST_STAMP := $(VENV)/.installed-test
+$(TEST_STAMP): $(STAMP) requirements-test.lock
+	@echo "[setup] adding the test tools from requirements-test.lock to $(VENV) …"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -r requirements-test.lock
+	@touch $@
+
+test: $(TEST_STAMP) browser-tools ## Run the test suite (builds the report in temporary copies)
 	@$(PY) -m pytest
 
 suites: $(STAMP) ## Regenerate expectations/*.json from pipeline/schemas.py
@@ -86,7 +95,7 @@ $(LAB_STAMP): requirements.lock requirements-lab.lock pyproject.toml
 	@$(PYTHON_SYSTEM) -m venv $(LAB_VENV)
 	@$(LAB_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@$(LAB_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -r requirements-lab.lock
-	@echo "$(CURDIR)" > "$$($(LAB_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/handlingsplan-rapport.pth"
+	@$(LAB_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
 lab: $(LAB_STAMP) ## Open JupyterLab on the executed notebooks (builds the report first if needed)
@@ -100,7 +109,19 @@ bench: $(STAMP) ## Time cold, no-op and incremental builds against a naive basel
 clean: ## Remove output/, data/processed/ and build leftovers (keeps .venv)
 	rm -rf output data/processed .build
 
-lock: ## Re-resolve requirements.in into requirements.lock (needs the package registry)
+# The test tools and JupyterLab are each resolved on top of the runtime (constrained by
+# requirements.lock) in a venv of their own; their lock holds only what they add to it.
+# $(1): the .in file, $(2): the lock it writes, $(3): what the lock is for (its first line).
+define lock_on_top
+@rm -rf /tmp/lock-venv-extra && $(PYTHON_SYSTEM) -m venv /tmp/lock-venv-extra
+@/tmp/lock-venv-extra/bin/pip install --quiet -r requirements.lock
+@/tmp/lock-venv-extra/bin/pip install --quiet -c requirements.lock -r $(1)
+@{ echo '# $(3), pinned on top of requirements.lock. Regenerate with: make lock'; /tmp/lock-venv-extra/bin/pip freeze | grep -vxF -f requirements.lock || true; } > $(2)
+endef
+
+lock: ## Re-resolve requirements*.in into requirements.lock, requirements-test.lock, requirements-lab.lock (needs the package registry)
 	@rm -rf /tmp/lock-venv && $(PYTHON_SYSTEM) -m venv /tmp/lock-venv
 	@/tmp/lock-venv/bin/pip install --quiet -r requirements.in
-	@{ echo "# Pinned environment of the pipeline (python 3.11). Regenerate with: make lock"; /tmp/lock-venv/bin/pip freeze; } > requirements.lock
+	@{ echo "# Pinned runtime environment of the pipeline (python 3.11). Regenerate with: make lock"; /tmp/lock-venv/bin/pip freeze; } > requirements.lock
+	$(call lock_on_top,requirements-test.in,requirements-test.lock,The test tools for make test)
+	$(call lock_on_top,requirements-lab.in,requirements-lab.lock,JupyterLab for make lab)
