@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help report validate test administration verify clean lab lock suites dictionary bench
+.PHONY: help report validate test administration verify clean lab lock suites dictionary bench diff
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -44,6 +44,13 @@ validate: $(STAMP) ## Check data/raw/ against expectations/ and write data docs 
 
 verify: $(STAMP) ## Rebuild in a temporary directory and list every output file that differs
 	@$(PY) -m pipeline verify
+
+# FROM is checked before anything is built; then the current edition is brought up to date (make report) and
+# compared with the one built from FROM in a temporary checkout.
+diff: ## List every published figure changed since an edition: make diff FROM=<tag, branch or commit>
+	@test -n "$(FROM)" || { echo "usage: make diff FROM=<git ref>, e.g. FROM=v2019 (a tag), FROM=main or FROM=HEAD~1"; exit 2; }
+	@$(MAKE) --no-print-directory report
+	@$(PY) -m pipeline diff --from "$(FROM)"
 
 # The browser tests (tests/test_accessibility.py) drive Debian's chromium with the node modules
 # pinned in tests/browser/package-lock.json; no browser is downloaded.

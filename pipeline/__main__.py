@@ -18,6 +18,10 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("verify", help="rebuild in a temporary directory and list every output file that "
                                                "differs from output/ and data/processed/")
     check.add_argument("--keep", type=Path, metavar="DIR", help="keep the rebuild in DIR to inspect the differences")
+    since = commands.add_parser("diff", help="build the edition at a git ref and list every published figure that "
+                                             "changed since it in output/andringar.csv and .html")
+    since.add_argument("--from", dest="ref", required=True, metavar="REF",
+                       help="the edition to compare with: a tag, branch or commit")
     args = parser.parse_args(argv)
 
     try:
@@ -84,6 +88,10 @@ def _run(args) -> int:
         from pipeline import verify
 
         return verify.verify(keep=args.keep)
+    elif args.command == "diff":
+        from pipeline import changes
+
+        return changes.diff(args.ref)
     elif args.command == "write-suites":
         from pipeline import suites
 
