@@ -39,6 +39,12 @@ administration: $(STAMP) ## Build one administration's page: make administration
 	@test -n "$(NAME)" || { echo "usage: make administration NAME=<administration>, e.g. NAME=Skarpnäck"; exit 2; }
 	@$(PY) -m pipeline administration "$(NAME)"
 
+# An edition to send, bundled from a complete, up-to-date build of committed code; its date and
+# name are set in report.yml. Bundling the same build again gives the same bytes.
+.PHONY: dist
+dist: report ## Bundle the edition into dist/<name>-<edition date>.zip (PDF, HTML, workbook, pages, audit, manifest)
+	@$(PY) -m pipeline dist
+
 validate: $(STAMP) ## Check data/raw/ against expectations/ and write data docs to output/validation/
 	@$(PY) -m pipeline validate
 

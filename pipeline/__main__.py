@@ -13,6 +13,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("report", help="validate, process, run the notebooks and render output/")
     one = commands.add_parser("administration", help="build one administration's page into output/administrations/")
     one.add_argument("name", help="the administration's name as the report spells it, e.g. Skarpnäck")
+    commands.add_parser("dist", help="bundle the built edition into dist/<name>-<edition date>.zip "
+                                     "(the edition is set in report.yml)")
     commands.add_parser("write-dictionary", help="regenerate docs/data_dictionary.md from the registries")
     commands.add_parser("write-suites", help="regenerate expectations/*.json from pipeline/schemas.py")
     check = commands.add_parser("verify", help="rebuild in a temporary directory and list every output file that "
@@ -45,6 +47,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args) -> int:
     snapshot = None
+    if args.command == "dist":
+        from pipeline import edition  # bundles what output/ holds; builds nothing
+
+        print(edition.write())
+        return 0
     if args.command == "report":
         from pipeline import inputs  # no pandas: deciding that nothing changed takes a fraction of a second
 

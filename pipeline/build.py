@@ -306,7 +306,7 @@ def _index(stage: Path, context: dict, pages) -> str:
 
 def _context(stage: Path, params: config.ReportParams, summary: dict, snapshot: inputs.Snapshot) -> dict:
     """What every page shows: title, period, edition and the data's checksums (of the bytes validated)."""
-    from pipeline import datasets, formatting
+    from pipeline import datasets, edition, formatting
 
     turnover = datasets.load("turnover", stage / "data" / "processed")
     last_year = int(turnover["year"].max())
@@ -321,7 +321,8 @@ def _context(stage: Path, params: config.ReportParams, summary: dict, snapshot: 
         "subtitle": f"rapport av arbetet åren {formatting.year_range(params.action_plan_start, last_year)}",
         "publisher": params.publisher,
         "diarienummer": params.diarienummer,
-        "build_date": version["date"],
+        "edition": edition.described(params),
+        "commit_date": version["date"],
         "commit": version["commit"],
         "commit_short": version["commit"][:10],
         "dirty": version["dirty"],

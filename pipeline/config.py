@@ -7,6 +7,8 @@ built from the file: nested aliases (a "billion laughs") expand to more than mem
 as soon as a value is printed, and nothing in this file needs them. Values quoted in
 messages are shortened, and absurdly long values are refused, so a message stays a line.
 """
+import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,8 @@ class ReportParams:
     title: str
     publisher: str
     diarienummer: str
+    edition_date: dt.date  # the edition's date: title page, PDFs, workbook and dist zip
+    edition_label: str  # the edition's name on the title page, e.g. "mars 2025"
     action_plan_start: int
     series_start: int
     reference_year: int
@@ -34,6 +38,8 @@ _KINDS = {
     "title": str,
     "publisher": str,
     "diarienummer": str,
+    "edition_date": dt.date,
+    "edition_label": str,
     "action_plan_start": int,
     "series_start": int,
     "reference_year": int,
@@ -44,6 +50,9 @@ _KINDS = {
 }
 
 _YEARS = (1900, 2100)
+# A zip file (the workbook, the edition's bundle) cannot hold a date before 1980.
+_DATES = (dt.date(1980, 1, 1), dt.date(2099, 12, 31))
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # The plausible range of each whole number: a year outside it is a typing error.
 _RANGES = {
     "action_plan_start": _YEARS,
@@ -169,8 +178,9 @@ def _values(root: yaml.Node | None, where: str) -> dict:
         key = key_node.value
         if key not in _KINDS:
             hint = suggestion(key, list(_KINDS)) if len(key) <= 100 else ""
-            raise InputError(f"{where}, line {line}: unknown key {shown(key)}{hint}; "
-                             f"valid keys are: {', '.join(_KINDS)}.")
+            # a close key is the fix; the whole list is for a key that resembles none
+            listed = hint or f"; valid keys: {', '.join(_KINDS)}"
+            raise InputError(f"{where}, line {line}: unknown key {shown(key)}{listed}.")
         if key in lines:
             raise InputError(f"{where}, line {line}: '{key}' is set twice (also on line {lines[key]}); keep one.")
         lines[key] = line
@@ -184,6 +194,8 @@ def _values(root: yaml.Node | None, where: str) -> dict:
 def _value(key: str, node: yaml.Node, where: str, line: int):
     """One value, built from its node only when it is a short scalar of the right kind."""
     kind = _KINDS[key]
+    if kind is dt.date:
+        return _date(key, node, where, line)
     wanted = ("non-empty text (in double quotes)" if kind is str else
               "a whole number between {} and {}".format(*_RANGES[key]))
     if not isinstance(node, yaml.ScalarNode):
@@ -209,6 +221,30 @@ def _value(key: str, node: yaml.Node, where: str, line: int):
         low, high = _RANGES[key]
         if not low <= value <= high:
             raise InputError(f"{where}, line {line}: '{key}' is {shown(value)}; it must be {wanted}.")
+    return value
+
+
+def _date(key: str, node: yaml.Node, where: str, line: int) -> dt.date:
+    """A date written YYYY-MM-DD, read from the text as written.
+
+    YAML turns an unquoted 2025-03-15 into a date and a quoted one into text; reading the
+    written text treats both alike, and refuses a time of day or any other spelling.
+    """
+    wanted = "a date written YYYY-MM-DD, such as 2025-03-15"
+    if not isinstance(node, yaml.ScalarNode):
+        raise InputError(f"{where}, line {line}: '{key}' is {_node_kind(node)}; it must be {wanted}.")
+    written = "empty" if node.value.strip() == "" else shown(node.value)
+    if not _ISO_DATE.fullmatch(node.value.strip()):
+        raise InputError(f"{where}, line {line}: '{key}' is {written}; it must be {wanted}.")
+    try:
+        value = dt.date.fromisoformat(node.value.strip())
+    except ValueError as exc:
+        raise InputError(f"{where}, line {line}: '{key}' is {written}, which is not a date ({exc}); "
+                         f"it must be {wanted}.") from None
+    low, high = _DATES
+    if not low <= value <= high:
+        raise InputError(f"{where}, line {line}: '{key}' is {written}; it must be a date from {low} to {high} "
+                         f"(a zip file cannot hold an earlier one).")
     return value
 
 

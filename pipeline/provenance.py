@@ -1,7 +1,8 @@
 """What made this build: inputs and their checksums, code version, parameters, packages.
 
-The build date is the date of the code's commit, not the clock, so two builds of the
-same commit and data are byte-identical.
+The date a build stamps on its files is the edition's date, set in report.yml
+(``edition_date``), never the clock or the commit: two builds of the same code, data and
+parameters are byte-identical, and an edition keeps its date when it is rebuilt later.
 """
 import datetime as dt
 import hashlib
@@ -35,7 +36,7 @@ def _git(*args: str) -> str | None:
 
 
 def code_version() -> dict:
-    """The commit, its date (the report's build date) and whether tracked files were edited."""
+    """The commit, its date and whether tracked files were edited (``dirty``: None outside a git repository)."""
     commit = _git("rev-parse", "HEAD")
     date = _git("log", "-1", "--format=%cs") if commit else None
     status = _git("status", "--porcelain", "--untracked-files=no")
@@ -44,12 +45,14 @@ def code_version() -> dict:
 
 
 def build_datetime() -> dt.datetime:
-    """The build date as a datetime: the commit's date, else 1980-01-01 (the earliest a zip can hold)."""
-    date = code_version()["date"]
-    try:
-        return dt.datetime.strptime(date, "%Y-%m-%d")
-    except ValueError:
-        return dt.datetime(1980, 1, 1)
+    """The edition's date (report.yml: ``edition_date``) at midnight, for every date a build stamps.
+
+    The workbook's zip entries and the PDFs' embedded fonts (``SOURCE_DATE_EPOCH``) carry it,
+    so the files of an edition say when it was published, whenever they were built.
+    """
+    from pipeline import config
+
+    return dt.datetime.combine(config.load().edition_date, dt.time())
 
 
 def is_data_docs(relative: Path) -> bool:
