@@ -55,13 +55,15 @@ def _run(args) -> int:
     if args.command == "report":
         from pipeline import inputs  # no pandas: deciding that nothing changed takes a fraction of a second
 
+        from pipeline import provenance
+
         snapshot = inputs.read()
-        if inputs.unchanged(snapshot):
+        if inputs.unchanged(snapshot, code=provenance.code_version()):
             from pipeline import publish
 
             publish.remove_stale_stages()  # what builds killed since the last one left behind
             print(f"output/ is up to date: its manifest records these very {len(snapshot.files)} inputs "
-                  "(raw data, suites, notebooks, code, parameters, lock). Nothing to be done.")
+                  "(raw data, suites, notebooks, code, parameters, lock) and this commit. Nothing to be done.")
             return 0
         changed = inputs.changes(snapshot)
         if changed:

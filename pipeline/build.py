@@ -94,11 +94,12 @@ def _build_in(stage: Path, params: config.ReportParams, progress: Progress, pool
               snapshot: inputs.Snapshot) -> tuple[list, dict, dict]:
     """Every stage up to publishing, into ``stage``."""
     output = stage / "output"
+    report.stamp_date(provenance.edition_datetime(params))
     tables, summary, frames = _validate_and_process(progress, params, stage, snapshot)
     with progress.stage("audit", "writing output/audit/ (published figures recomputed)"):
         write_audit(frames["reconciliation"], output / "audit", params.title)
     with progress.stage("workbook", "writing output/tabeller.xlsx"):
-        write_workbook(output / "tabeller.xlsx", stage / "data" / "processed")
+        write_workbook(output / "tabeller.xlsx", stage / "data" / "processed", params)
     pages = administration.pages(frames["administrations"])
     runs = sections.report_runs(pages)
     with progress.stage("execute", f"running {len(runs)} notebooks with papermill on {report.workers()} cores"):
@@ -127,6 +128,7 @@ def build_administration(progress: Progress, name: str, snapshot: inputs.Snapsho
     and ``data/processed/`` stay as the last full build left them.
     """
     snapshot, params = _start(snapshot)
+    report.stamp_date(provenance.edition_datetime(params))
     stage = publish.new_stage()
     try:
         tables, summary, frames = _validate_and_process(progress, params, stage, snapshot)
@@ -163,7 +165,7 @@ def _validate_and_process(progress: Progress, params: config.ReportParams, stage
     if cache.fetch_tree("validation", key, docs):
         with progress.stage("validate", "data/raw/, expectations/ and report.yml unchanged since they passed "
                                         "validation: reusing those results and data docs"):
-            tables = validation.read_validated(snapshot)
+            tables = validation.read_validated(snapshot, params)
             summary = json.loads((docs / paths.VALIDATION_RESULTS).read_text(encoding="utf-8"))
     else:
         with progress.stage("validate", "checking data/raw/ against expectations/"):
@@ -185,7 +187,7 @@ def _stage_sources(snapshot: inputs.Snapshot, stage: Path) -> None:
             target.write_bytes(data)
 
 
-def write_workbook(target: Path, processed_dir: Path) -> None:
+def write_workbook(target: Path, processed_dir: Path, params: config.ReportParams) -> None:
     """Every report table on its own sheet, read from the processed files so that both agree exactly."""
     from pipeline import datasets, workbook
 
@@ -193,7 +195,7 @@ def write_workbook(target: Path, processed_dir: Path) -> None:
     notes = {}
     if survey.is_synthetic(processed_dir):
         notes["survey_shares"] = "OBS: syntetiska demonstrationsdata, inte verkliga svar."
-    workbook.write(frames, target, provenance.build_datetime(), notes)
+    workbook.write(frames, target, provenance.edition_datetime(params), notes)
 
 
 def write_audit(reconciliation, directory: Path, title: str) -> None:
@@ -328,4 +330,5 @@ def _context(stage: Path, params: config.ReportParams, summary: dict, snapshot: 
         "dirty": version["dirty"],
         "inputs": raw_inputs,
         "synthetic_note": survey.title_page_note(stage / "data" / "processed"),
+        "survey_source": provenance.survey_source(snapshot),
     }

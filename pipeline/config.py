@@ -32,6 +32,7 @@ class ReportParams:
     survey_start: int
     source_report: str
     source_appendix: str
+    survey_export: dict  # how the survey tool's export maps onto the schema (see pipeline/survey_export.py)
 
 
 _KINDS = {
@@ -47,7 +48,14 @@ _KINDS = {
     "survey_start": int,
     "source_report": str,
     "source_appendix": str,
+    "survey_export": dict,
 }
+# Keys that may be left out, and their value then.
+_OPTIONAL = {"survey_export": {}}
+# The groups a survey_export mapping may hold: the export's column names, answer texts and
+# occasion names, each mapped to the schema's (pipeline/survey_export.py).
+SURVEY_EXPORT_GROUPS = ("columns", "answers", "occasions")
+MAX_MAPPED = 200  # entries in one group: an export has a few dozen columns and answer texts
 
 _YEARS = (1900, 2100)
 # A zip file (the workbook, the edition's bundle) cannot hold a date before 1980.
@@ -179,14 +187,16 @@ def _values(root: yaml.Node | None, where: str) -> dict:
         if key not in _KINDS:
             hint = suggestion(key, list(_KINDS)) if len(key) <= 100 else ""
             # a close key is the fix; the whole list is for a key that resembles none
-            listed = hint or f"; valid keys: {', '.join(_KINDS)}"
+            listed = hint or f"; valid keys: {', '.join(k for k in _KINDS if k not in _OPTIONAL)}"
             raise InputError(f"{where}, line {line}: unknown key {shown(key)}{listed}.")
         if key in lines:
             raise InputError(f"{where}, line {line}: '{key}' is set twice (also on line {lines[key]}); keep one.")
         lines[key] = line
         values[key] = _value(key, value_node, where, line)
     for key in _KINDS:
-        if key not in values:
+        if key not in values and key in _OPTIONAL:
+            values[key] = _OPTIONAL[key]
+        elif key not in values:
             raise InputError(f"{where}: required key '{key}' is missing; add a line '{key}: …'.")
     return values
 
@@ -196,6 +206,8 @@ def _value(key: str, node: yaml.Node, where: str, line: int):
     kind = _KINDS[key]
     if kind is dt.date:
         return _date(key, node, where, line)
+    if kind is dict:
+        return _mapping(key, node, where, line)
     wanted = ("non-empty text (in double quotes)" if kind is str else
               "a whole number between {} and {}".format(*_RANGES[key]))
     if not isinstance(node, yaml.ScalarNode):
@@ -222,6 +234,42 @@ def _value(key: str, node: yaml.Node, where: str, line: int):
         if not low <= value <= high:
             raise InputError(f"{where}, line {line}: '{key}' is {shown(value)}; it must be {wanted}.")
     return value
+
+
+def _mapping(key: str, node: yaml.Node, where: str, line: int) -> dict:
+    """A group of mappings such as ``survey_export: {columns: {…}, answers: {…}}``: text to text only."""
+    if not isinstance(node, yaml.MappingNode):
+        raise InputError(f"{where}, line {line}: '{key}' is {_node_kind(node)}; it must be indented lines "
+                         f"'{SURVEY_EXPORT_GROUPS[0]}:', '{SURVEY_EXPORT_GROUPS[1]}:' or '{SURVEY_EXPORT_GROUPS[2]}:', "
+                         "each followed by indented lines '\"as in the export\": \"as in the report\"'.")
+    out: dict = {}
+    for group_node, pairs_node in node.value:
+        group_line = group_node.start_mark.line + 1
+        group = group_node.value if isinstance(group_node, yaml.ScalarNode) else None
+        if group not in SURVEY_EXPORT_GROUPS:
+            raise InputError(f"{where}, line {group_line}: '{key}' holds {shown(group)}; it may hold only "
+                             f"{', '.join(SURVEY_EXPORT_GROUPS)}.")
+        if group in out:
+            raise InputError(f"{where}, line {group_line}: '{key}: {group}' is set twice; keep one.")
+        if not isinstance(pairs_node, yaml.MappingNode) or len(pairs_node.value) > MAX_MAPPED:
+            raise InputError(f"{where}, line {group_line}: '{key}: {group}' must be at most {MAX_MAPPED} indented "
+                             "lines '\"as in the export\": \"as in the report\"'.")
+        pairs: dict[str, str] = {}
+        for source, target in pairs_node.value:
+            pair_line = source.start_mark.line + 1
+            if not (isinstance(source, yaml.ScalarNode) and isinstance(target, yaml.ScalarNode)) or not (
+                    source.value.strip() and target.value.strip()):
+                raise InputError(f"{where}, line {pair_line}: each line under '{key}: {group}' maps one text to "
+                                 "another: \"as in the export\": \"as in the report\".")
+            if max(len(source.value), len(target.value)) > MAX_TEXT:
+                raise InputError(f"{where}, line {pair_line}: a text under '{key}: {group}' is longer than "
+                                 f"{MAX_TEXT} characters ({shown(source.value)}).")
+            if source.value in pairs:
+                raise InputError(f"{where}, line {pair_line}: {shown(source.value)} is mapped twice under "
+                                 f"'{key}: {group}'; keep one.")
+            pairs[source.value] = target.value
+        out[group] = pairs
+    return out
 
 
 def _date(key: str, node: yaml.Node, where: str, line: int) -> dt.date:

@@ -83,8 +83,8 @@ def refusal(manifest: dict) -> str | None:
     """Why this build may not become an edition, or None: its code must have been committed."""
     if manifest.get("code", {}).get("dirty") is True:
         return ("output/ was built from code with uncommitted changes (output/manifest.json: code.dirty is true); "
-                "an edition is built from committed code. Commit, then build: 'make clean && make dist' "
-                "('make report' alone does not rebuild code whose bytes are unchanged by the commit).")
+                "an edition is built from committed code. Commit, then run 'make dist' again (a new commit "
+                "rebuilds the report, which names its commit).")
     return None
 
 
@@ -158,18 +158,18 @@ def write() -> str:
     The inputs must be those the build in ``output/`` was made from, and every bundled file
     as that build wrote it: the bundle is the edition the manifest describes.
     """
-    from pipeline import config, inputs
+    from pipeline import config, inputs, provenance
 
     snapshot = inputs.read()
     params = config.load(text=snapshot.text("report.yml"))
     name = package_name(_read_bytes(paths.ROOT / "pyproject.toml").decode("utf-8"))
-    if not inputs.unchanged(snapshot):
-        raise InputError("output/ is not an up-to-date build of data/raw/, report.yml and the code: run "
-                         "'make dist', which builds the report first.")
     manifest = json.loads(_read_bytes(paths.OUTPUT / "manifest.json"))
     reason = refusal(manifest)
     if reason:
         raise InputError(reason)
+    if not inputs.unchanged(snapshot, code=provenance.code_version()):
+        raise InputError("output/ is not an up-to-date build of data/raw/, report.yml and the code at this "
+                         "commit: run 'make dist', which builds the report first.")
     available = [p.relative_to(paths.OUTPUT).as_posix() for p in paths.OUTPUT.rglob("*") if p.is_file()]
     files = {member: _read_bytes(paths.OUTPUT / member) for member in members(available)}
     changed = mismatches(files, manifest)

@@ -70,22 +70,60 @@ class Snapshot:
         return self.files[name].decode("utf-8")
 
 
-def export_path(environ=None) -> Path | None:
-    """The survey export named with ``SURVEY=`` (``$SURVEY_EXPORT``), or None for the committed demo file.
+LOCAL_SETTINGS = "report.local.yml"  # this machine's settings, never committed (.gitignore)
+LOCAL_KEYS = {"survey_export": "the survey export file, e.g. survey_export: \"C:/Users/…/enkät export.xlsx\""}
+
+
+def local_settings(root: Path = paths.ROOT) -> dict:
+    """``report.local.yml``: settings of this machine that do not belong in the repository (where the
+    real survey export lies: the path holds the user's name, the file personal data)."""
+    path = root / LOCAL_SETTINGS
+    if not path.is_file():
+        return {}
+    from pipeline import config  # YAML read as carefully as report.yml: no aliases, bounded
+
+    text = _read(path, LOCAL_SETTINGS).decode("utf-8-sig", errors="replace")
+    root_node = config._document(text, LOCAL_SETTINGS)
+    if root_node is None:
+        return {}
+    if not hasattr(root_node, "value") or not isinstance(root_node.value, list):
+        raise InputError(f"{LOCAL_SETTINGS}: expected 'key: value' lines.")
+    settings = {}
+    for key_node, value_node in root_node.value:
+        key, line = getattr(key_node, "value", None), key_node.start_mark.line + 1
+        if key not in LOCAL_KEYS:
+            raise InputError(f"{LOCAL_SETTINGS}, line {line}: unknown key {config.shown(key)}; the file may hold "
+                             + "; ".join(f"{k}: {what}" for k, what in LOCAL_KEYS.items()) + ".")
+        value = getattr(value_node, "value", None)
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(f"{LOCAL_SETTINGS}, line {line}: '{key}' must be a path in double quotes.")
+        settings[key] = value.strip()
+    return settings
+
+
+def export_path(environ=None, root: Path = paths.ROOT) -> Path | None:
+    """The survey export: ``SURVEY=`` (``$SURVEY_EXPORT``), else report.local.yml's ``survey_export``,
+    else None for the committed demo file.
 
     A name that is not a file is refused here, before anything is built.
     """
     environ = os.environ if environ is None else environ
     named = environ.get(EXPORT_VARIABLE, "").strip()
+    said = f"SURVEY={named}"
+    if not named:
+        named = local_settings(root).get("survey_export", "")
+        said = f"{LOCAL_SETTINGS}: survey_export {named}"
     if not named:
         return None
     path = Path(named).expanduser()
+    if not path.is_absolute():
+        path = root / path
     if path.is_dir():
-        raise InputError(f"SURVEY={named} is a directory; name the survey export file itself, "
-                         "e.g. SURVEY=/path/to/enkat.csv.")
+        raise InputError(f"{said} is a directory; name the survey export file itself, "
+                         "e.g. SURVEY=/path/to/enkat.xlsx.")
     if not path.is_file():
-        raise InputError(f"SURVEY={named}: no such file. Name the survey export file (a CSV with the columns of "
-                         "data/raw/survey_responses.csv), or leave SURVEY out to build with the synthetic demo data.")
+        raise InputError(f"{said}: no such file. Name the survey export (.xlsx, or a CSV), or leave it out to "
+                         "build with the synthetic demo data.")
     return path.resolve()
 
 
@@ -124,7 +162,7 @@ def _sources(root: Path) -> list[Path]:
 
 def read(root: Path = paths.ROOT, environ=None) -> Snapshot:
     """Read every input once. Unknown files in data/raw/ are read too (the build then names them)."""
-    export = export_path(environ)
+    export = export_path(environ, root)
     raw = root / "data" / "raw"
     files: dict[str, bytes] = {}
     if not raw.is_dir():
@@ -150,11 +188,15 @@ def unknown_raw_files(snapshot: Snapshot, known: set[str]) -> list[str]:
     return sorted(name for name in snapshot.raw_names() if name not in known)
 
 
-def unchanged(snapshot: Snapshot, output_dir: Path = paths.OUTPUT, processed: Path = paths.PROCESSED) -> bool:
+def unchanged(snapshot: Snapshot, output_dir: Path = paths.OUTPUT, processed: Path = paths.PROCESSED,
+              code: dict | None = None) -> bool:
     """Whether ``output/`` was built from exactly these inputs and is still as that build left it.
 
     Also whether ``data/processed`` still leads to the datasets published in ``output/data/``
-    (a build interrupted right after publishing may not have linked it yet).
+    (a build interrupted right after publishing may not have linked it yet), and, given the
+    current ``code`` version (``provenance.code_version``), whether the report still names the
+    right commit: after a commit, the title page would otherwise name the one before, or say
+    "uncommitted changes" of code that is now committed.
     """
     try:
         if processed.resolve() != (output_dir / "data").resolve():
@@ -162,7 +204,10 @@ def unchanged(snapshot: Snapshot, output_dir: Path = paths.OUTPUT, processed: Pa
         manifest = json.loads((output_dir / "manifest.json").read_text(encoding="utf-8"))
         recorded = {item["path"]: item["sha256"] for item in manifest["inputs"]}
         outputs = manifest["outputs"]
-    except (OSError, ValueError, KeyError, TypeError):
+        if code is not None and {k: manifest["code"].get(k) for k in ("commit", "dirty")} != {
+                k: code.get(k) for k in ("commit", "dirty")}:
+            return False
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
     if recorded != snapshot.digests:
         return False

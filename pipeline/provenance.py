@@ -52,12 +52,27 @@ def build_datetime() -> dt.datetime:
     """
     from pipeline import config
 
-    return dt.datetime.combine(config.load().edition_date, dt.time())
+    return edition_datetime(config.load())
+
+
+def edition_datetime(params) -> dt.datetime:
+    """``build_datetime`` from parameters already read (a build uses the report.yml it read once)."""
+    return dt.datetime.combine(params.edition_date, dt.time())
 
 
 def is_data_docs(relative: Path) -> bool:
     """GX's generated data docs: the one part of output/ that is not byte-identical."""
     return relative.parts[:1] == ("validation",) and relative.name != paths.VALIDATION_RESULTS
+
+
+def survey_source(snapshot) -> dict:
+    """Which survey data the edition used: the committed demo file, or the export by file name and checksum."""
+    from pipeline import inputs
+
+    name = inputs.raw_name(f"{paths.SURVEY_RAW_NAME}.csv", snapshot.export)
+    return {"data": "export" if snapshot.export is not None else "demo",
+            "file": snapshot.export.name if snapshot.export is not None else name,
+            "sha256": snapshot.digests.get(name)}
 
 
 def manifest(runs: list, output_dir: Path, snapshot) -> dict:
@@ -83,8 +98,7 @@ def manifest(runs: list, output_dir: Path, snapshot) -> dict:
         "python": platform.python_version(),
         "packages": packages,
         "inputs": snapshot.entries(),
-        "survey": {"export": snapshot.export.name if snapshot.export is not None else None,
-                   "sha256": snapshot.digests.get(f"SURVEY={snapshot.export.name}") if snapshot.export else None},
+        "survey": survey_source(snapshot),
         "notebooks": [{"notebook": f"notebooks/{r.notebook}", "executed": f"output/notebooks/{r.executed}",
                        "parameters": r.parameters} for r in runs],
         "outputs": outputs,

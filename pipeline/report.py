@@ -347,8 +347,13 @@ def write_pdf(html_text: str, target: Path) -> str:
     return str(target)
 
 
+def stamp_date(moment) -> None:
+    """The edition's date as SOURCE_DATE_EPOCH for this process and the workers it starts (see below)."""
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.replace(tzinfo=timezone.utc).timestamp()))
+
+
 def _source_date_epoch() -> str:
-    """The build date (the commit's) as SOURCE_DATE_EPOCH, set once per process.
+    """The edition's date as SOURCE_DATE_EPOCH, set by the build (``stamp_date``) or here once per process.
 
     fontTools stamps each font subset WeasyPrint embeds with the time it was written,
     unless SOURCE_DATE_EPOCH says otherwise; without it, two prints of the same HTML a

@@ -288,14 +288,26 @@ def raw_path(spec: RawFile, raw_dir: Path = paths.RAW) -> Path:
     return raw_dir / spec.filename
 
 
-def _raw_bytes(spec: RawFile, raw_dir: Path, snapshot: inputs.Snapshot | None) -> bytes | None:
-    """The raw file's bytes as the build read them (``inputs.read``); None: read the file here."""
+def _raw_bytes(spec: RawFile, raw_dir: Path, snapshot: inputs.Snapshot | None,
+               params: ReportParams | None = None) -> bytes | None:
+    """The raw file's bytes as the build read them (``inputs.read``); None: read the file here.
+
+    A survey export named with SURVEY= (or in report.local.yml) is first turned into the
+    schema's CSV when it is a workbook or report.yml maps its columns or answers.
+    """
     if snapshot is None:
         return None
     data = snapshot.raw(spec.filename)
     if data is None:
         raise InputError(f"{paths.relative(raw_path(spec, raw_dir))}: file is missing; expected a CSV with the "
                          f"columns {', '.join(spec.column_names)}.")
+    if spec.name == survey.RAW_NAME and snapshot.export is not None and params is not None:
+        from pipeline import survey_export
+
+        mapping = params.survey_export or {}
+        if survey_export.needs_mapping(snapshot.export.name, data, mapping):
+            data = survey_export.to_schema_csv(data, snapshot.export.name, mapping, spec.column_names,
+                                               list(survey.STATEMENTS))
     return data
 
 
@@ -337,7 +349,7 @@ def validate_all(params: ReportParams, raw_dir: Path = paths.RAW, docs_dir: Path
     for spec in specs:
         try:
             texts[spec.name] = rawio.read_text_table(spec, raw_path(spec, raw_dir),
-                                                     _raw_bytes(spec, raw_dir, snapshot))
+                                                     _raw_bytes(spec, raw_dir, snapshot, params))
         except InputError as exc:
             messages.append(str(exc))
     if messages:
@@ -413,10 +425,11 @@ def reuse_key(params: ReportParams, snapshot: inputs.Snapshot, today: dt.date | 
                         str((today or dt.date.today()).year), cache.code_digest())
 
 
-def read_validated(snapshot: inputs.Snapshot, raw_dir: Path = paths.RAW, specs: list[RawFile] = RAW_FILES) -> dict:
+def read_validated(snapshot: inputs.Snapshot, params: ReportParams, raw_dir: Path = paths.RAW,
+                   specs: list[RawFile] = RAW_FILES) -> dict:
     """The typed tables of raw files that passed validation unchanged (see ``reuse_key``): no GX needed."""
     tables = {spec.name: typed(spec, frame_for_gx(spec, rawio.read_text_table(
-        spec, raw_path(spec, raw_dir), _raw_bytes(spec, raw_dir, snapshot)))) for spec in specs}
+        spec, raw_path(spec, raw_dir), _raw_bytes(spec, raw_dir, snapshot, params)))) for spec in specs}
     _without_identifiers(tables, raw_dir, snapshot)
     return tables
 

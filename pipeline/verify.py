@@ -38,8 +38,8 @@ def verify(keep: Path | None = None, out=sys.stdout, progress=sys.stderr) -> int
         print(f"[verify] rebuilding from a fresh copy of the inputs in {copy} …", file=progress, flush=True)
         start = time.perf_counter()
         copy_inputs(snapshot, copy)
-        result = subprocess.run([sys.executable, "-m", "pipeline", "report"], cwd=copy, env=_environment(copy),
-                                capture_output=True, text=True)
+        result = subprocess.run([sys.executable, "-m", "pipeline", "report"], cwd=copy,
+                                env=_environment(copy, snapshot), capture_output=True, text=True)
         print(f"[verify] done in {time.perf_counter() - start:.1f} s", file=progress, flush=True)
         if result.returncode != 0:
             print(result.stdout + result.stderr, file=out)
@@ -66,14 +66,15 @@ def verify(keep: Path | None = None, out=sys.stdout, progress=sys.stderr) -> int
 def _same_survey(snapshot: inputs.Snapshot) -> None:
     """The rebuild must read the survey data the published build read: say so when it would not."""
     recorded = json.loads((paths.OUTPUT / "manifest.json").read_text(encoding="utf-8")).get("survey") or {}
-    built_with = recorded.get("export")
+    built_with = recorded.get("file") if recorded.get("data") == "export" else None
     given = snapshot.export.name if snapshot.export is not None else None
     if built_with and not given:
         raise InputError(f"output/ was built from the survey export '{built_with}'; name it again to verify "
-                         "that build: make verify SURVEY=/path/to/" + built_with)
+                         f"that build: make verify SURVEY=/path/to/{built_with} (or survey_export in "
+                         f"{inputs.LOCAL_SETTINGS}).")
     if given and not built_with:
-        raise InputError(f"output/ was built from the synthetic demo survey, but SURVEY names '{given}'; run "
-                         "'make verify' without SURVEY, or build with it first (make report SURVEY=…).")
+        raise InputError(f"output/ was built from the synthetic demo survey, but '{given}' is named as the survey "
+                         "export; verify without it, or build with it first (make report).")
 
 
 def copy_inputs(snapshot: inputs.Snapshot, target: Path) -> None:
@@ -90,8 +91,10 @@ def copy_inputs(snapshot: inputs.Snapshot, target: Path) -> None:
         destination.write_bytes(data)
 
 
-def _environment(copy: Path) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(copy), "GIT_OPTIONAL_LOCKS": "0"}
+def _environment(copy: Path, snapshot: inputs.Snapshot) -> dict:
+    # the copy has no report.local.yml: name the export the build read, if any
+    export = str(snapshot.export) if snapshot.export is not None else ""
+    env = {**os.environ, "PYTHONPATH": str(copy), "GIT_OPTIONAL_LOCKS": "0", inputs.EXPORT_VARIABLE: export}
     git_dir = subprocess.run(["git", "rev-parse", "--absolute-git-dir"], cwd=paths.ROOT, capture_output=True,
                              text=True)
     if git_dir.returncode == 0:

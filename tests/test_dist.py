@@ -158,7 +158,7 @@ def test_a_build_of_uncommitted_code_is_refused_commit_then_build(bundled):
     finally:
         manifest_path.write_bytes(kept)
     assert result.returncode == 2, result.stdout + result.stderr
-    assert result.stderr.count("\n") == 1 and "Commit, then build" in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1 and "Commit, then run 'make dist' again" in result.stderr, result.stderr
     assert bundled["zip"].read_bytes() == before
 
 

@@ -11,19 +11,13 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project, run_pipeline, tree_digest
-
-VENV = Path(sys.executable).parent.parent
+from conftest import ROOT, copy_project, make, tree_digest
 
 
-def make(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE") and k != "SURVEY_EXPORT"}
-    return subprocess.run(["make", "--no-print-directory", *args, f"VENV={VENV}"], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=900)
+
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +39,7 @@ def test_an_export_whose_path_has_spaces_builds_and_is_named_by_file_name_only(e
     manifest_text = (root / "output" / "manifest.json").read_text(encoding="utf-8")
     manifest = json.loads(manifest_text)
     digest = hashlib.sha256(export.read_bytes()).hexdigest()
-    assert manifest["survey"] == {"export": "enkät export.csv", "sha256": digest}
+    assert manifest["survey"] == {"data": "export", "file": "enkät export.csv", "sha256": digest}
     assert {"path": "SURVEY=enkät export.csv", "bytes": export.stat().st_size, "sha256": digest} in manifest["inputs"]
     results = (root / "output" / "validation" / "results.json").read_text(encoding="utf-8")
     assert json.loads(results)["survey_responses"]["file"] == "SURVEY=enkät export.csv"
