@@ -359,7 +359,7 @@ def resolve(ref: str) -> str:
     found = _git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
     if found.returncode != 0 or not found.stdout.strip():
         raise InputError(f"'{ref}' names no commit in this repository. Name a tag, a branch or a commit, "
-                         "e.g. FROM=v2019 or FROM=HEAD~1 (git tag --list and git log --oneline list them).")
+                         "e.g. FROM=utgava-mars or FROM=HEAD~1 (git tag --list and git log --oneline list them).")
     return found.stdout.strip()
 
 

@@ -1,4 +1,5 @@
 """Shared fixtures: a disposable copy of the project, and one built copy for output checks."""
+import csv
 import hashlib
 import os
 import shutil
@@ -42,6 +43,36 @@ def tree_digest(*directories: Path) -> dict[str, str]:
             if path.is_file():
                 digests[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
     return digests
+
+
+def read_rows(path) -> tuple[list[str], list[dict]]:
+    """A CSV's header and rows (as dicts of text)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames), list(reader)
+
+
+def write_rows(path, fields: list[str], rows: list[dict]) -> None:
+    """Rows written back as the committed raw files are: UTF-8, commas, LF."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+VENV = Path(sys.executable).parent.parent
+
+
+def make(root: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
+    """``make ARGS`` in a copy of the project that holds the Makefile, with this environment's venv.
+
+    ``-o`` keeps Make from setting up that venv again from the copy's lock (its files may look
+    newer than the venv): the venv is the one the tests run in, and stays as it is.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE") and k != "SURVEY_EXPORT"}
+    return subprocess.run(["make", "--no-print-directory", "-o", f"{VENV}/.installed", *args, f"VENV={VENV}"],
+                          cwd=root, env=env,
+                          capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture(scope="session")

@@ -3,13 +3,12 @@
 The expected rows are computed here from the reference list (data/raw/administrations.csv),
 never typed: which administrations report which profession, in which years.
 """
-import csv
 import re
 import shutil
 
 import pytest
 
-from conftest import ROOT, run_pipeline, tree_digest
+from conftest import ROOT, read_rows, run_pipeline, tree_digest, write_rows
 from pipeline import completeness, rawio, schemas, validation
 
 RAW = ROOT / "data" / "raw"
@@ -18,17 +17,6 @@ CHECKED = [schemas.ADMINISTRATIONS, schemas.TURNOVER, schemas.CONSULTANTS, schem
 
 # ----------------------------------------------------------------------------- helpers
 
-def read_rows(path) -> tuple[list[str], list[dict]]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader.fieldnames), list(reader)
-
-
-def write_rows(path, fields: list[str], rows: list[dict]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def typed_tables(raw_dir) -> dict:

@@ -18,7 +18,8 @@ VENV = Path(sys.executable).parent.parent
 
 def make_report(root: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
-    return subprocess.run(["make", "--no-print-directory", "report", f"VENV={VENV}"], cwd=root, env=env,
+    return subprocess.run(["make", "--no-print-directory", "-o", f"{VENV}/.installed", "report", f"VENV={VENV}"],
+                          cwd=root, env=env,
                           capture_output=True, text=True, timeout=900)
 
 

@@ -4,29 +4,17 @@ all-districts row, is refused by the suites with a message naming the lines.
 The suites run in-process on a copy of the reference lists (and, where a case needs it, the
 turnover file); lines are found by content, never typed.
 """
-import csv
 import shutil
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, read_rows, write_rows
 from pipeline import config, schemas, validation
 from pipeline.errors import InputError
 
 RAW = ROOT / "data" / "raw"
 
 
-def read_rows(path) -> tuple[list[str], list[dict]]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader.fieldnames), list(reader)
-
-
-def write_rows(path, fields: list[str], rows: list[dict]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 @pytest.fixture()
