@@ -53,9 +53,7 @@ def _run(args) -> int:
         print(edition.write())
         return 0
     if args.command == "report":
-        from pipeline import inputs  # no pandas: deciding that nothing changed takes a fraction of a second
-
-        from pipeline import provenance
+        from pipeline import inputs, provenance  # no pandas: deciding that nothing changed takes a fraction of a second
 
         snapshot = inputs.read()
         if inputs.unchanged(snapshot, code=provenance.code_version()):

@@ -49,7 +49,7 @@ def _start(snapshot: inputs.Snapshot | None) -> tuple[inputs.Snapshot, config.Re
             "silently left out: add new rows to the existing file (next year's turnover to data/raw/turnover.csv), "
             "and move copies and other files out of data/raw/. Office lock files (~$…, .~lock…#) are ignored; "
             "see data/raw/README.md.")
-    return snapshot, config.load(text=snapshot.text("report.yml"))
+    return snapshot, config.load(text=config.decode(snapshot.files.get("report.yml")))
 
 
 def validate_only(progress: Progress, snapshot: inputs.Snapshot | None = None) -> None:

@@ -111,17 +111,25 @@ def shown(value) -> str:
 
 def _read(path: Path, where: str) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8-sig")
+        return decode(Path(path).read_bytes(), where)
     except FileNotFoundError:
         raise InputError(f"{where}: the report's parameter file is missing.") from None
     except IsADirectoryError:
         raise InputError(f"{where}: is a directory; the report's parameters are a file of "
                          f"'key: value' lines.") from None
-    except UnicodeDecodeError as exc:
-        line = exc.object.count(b"\n", 0, exc.start) + 1
-        raise InputError(f"{where}, line {line}: not UTF-8 text; save the file as UTF-8.") from None
     except OSError as exc:
         raise InputError(f"{where}: cannot be read ({exc.strerror}).") from None
+
+
+def decode(data: bytes | None, where: str = "report.yml") -> str:
+    """The parameter file's bytes as text (UTF-8, a byte-order mark allowed); None: the file is missing."""
+    if data is None:
+        raise InputError(f"{where}: the report's parameter file is missing.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"{where}, line {line}: not UTF-8 text; save the file as UTF-8.") from None
 
 
 def _document(text: str, where: str) -> yaml.Node | None:

@@ -161,7 +161,7 @@ def write() -> str:
     from pipeline import config, inputs, provenance
 
     snapshot = inputs.read()
-    params = config.load(text=snapshot.text("report.yml"))
+    params = config.load(text=config.decode(snapshot.files.get("report.yml")))
     name = package_name(_read_bytes(paths.ROOT / "pyproject.toml").decode("utf-8"))
     manifest = json.loads(_read_bytes(paths.OUTPUT / "manifest.json"))
     reason = refusal(manifest)

@@ -66,9 +66,6 @@ class Snapshot:
         prefix = "data/raw/"
         return [name[len(prefix):] for name in self.files if name.startswith(prefix)]
 
-    def text(self, name: str) -> str:
-        return self.files[name].decode("utf-8")
-
 
 LOCAL_SETTINGS = "report.local.yml"  # this machine's settings, never committed (.gitignore)
 LOCAL_KEYS = {"survey_export": "the survey export file, e.g. survey_export: \"C:/Users/…/enkät export.xlsx\""}

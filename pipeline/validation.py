@@ -251,7 +251,8 @@ def _messages(spec: RawFile, path: Path, result, text: pd.DataFrame, parameters:
             # a failed rule never passes silently: a number written otherwise is left to the format rule,
             # but a repeat whose earlier row was not found must still be named
             lines = ", ".join(str(int(f[rawio.LINE])) for f in failures[:10])
-            messages.append(f"{where}, lines {lines}{' …' if len(failures) > 10 else ''}: {rule}.")
+            said_lines = "line" if len(failures) == 1 else "lines"
+            messages.append(f"{where}, {said_lines} {lines}{' …' if len(failures) > 10 else ''}: {rule}.")
     return messages
 
 

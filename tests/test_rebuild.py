@@ -207,3 +207,23 @@ def test_a_file_saved_while_the_build_runs_is_never_published_under_the_other_ch
     assert again.returncode == 0 and UP_TO_DATE not in again.stdout, again.stdout
     assert recorded(project, "data/raw/consultants.csv") == sha(saved_meanwhile)
     assert november(project, 2016) == start + 4
+
+
+@pytest.mark.parametrize("damage", ["deleted", "windows-1252"])
+def test_a_missing_or_mis_saved_report_yml_is_one_message(project, damage):
+    params = project / "report.yml"
+    kept = params.read_bytes()
+    before = published(project)
+    if damage == "deleted":
+        params.unlink()
+    else:  # saved by an editor in Windows-1252: å, ä, ö become single bytes
+        params.write_bytes(kept.decode("utf-8").encode("cp1252", errors="replace"))
+    try:
+        result = run_pipeline(project, "report")
+    finally:
+        params.write_bytes(kept)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    expected = ("report.yml: the report's parameter file is missing." if damage == "deleted"
+                else "not UTF-8 text; save the file as UTF-8.")
+    assert expected in result.stderr, result.stderr
+    assert published(project) == before
