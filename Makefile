@@ -91,10 +91,10 @@ $(TEST_STAMP): $(STAMP) requirements-test.lock
 test: $(TEST_STAMP) browser-tools ## Run the test suite (builds the report in temporary copies)
 	@$(PY) -m pytest
 
-suites: $(STAMP) ## Regenerate expectations/*.json from pipeline/schemas.py
+suites: $(STAMP) ## Regenerate expectations/*.json from pipeline/ingest/schemas.py
 	@$(PY) -m pipeline write-suites
 
-dictionary: $(STAMP) ## Regenerate docs/data_dictionary.md from pipeline/schemas.py and pipeline/datasets.py
+dictionary: $(STAMP) ## Regenerate docs/data_dictionary.md from pipeline/ingest/schemas.py and pipeline/process/datasets.py
 	@$(PY) -m pipeline write-dictionary
 
 # JupyterLab lives in its own environment (.venv-lab): installed into .venv, its packages
@@ -117,7 +117,7 @@ lab: $(LAB_STAMP) ## Open JupyterLab on the executed notebooks (builds the repor
 
 bench: $(STAMP) ## Time cold, no-op and incremental builds against a naive baseline (bench/latest.json)
 	@test -f output/manifest.json || $(MAKE) --no-print-directory report
-	@$(PY) -m pipeline.bench
+	@$(PY) -m pipeline.tools.bench
 
 clean: ## Remove output/, data/processed/ and build leftovers (keeps .venv)
 	rm -rf output data/processed .build

@@ -5,6 +5,6 @@ Researchers start a notebook with::
     import pipeline
     turnover = pipeline.load("turnover")
 """
-from pipeline.datasets import load
+from pipeline.process.datasets import load
 
 __all__ = ["load"]

@@ -16,7 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("dist", help="bundle the built edition into dist/<name>-<edition date>.zip "
                                      "(the edition is set in report.yml)")
     commands.add_parser("write-dictionary", help="regenerate docs/data_dictionary.md from the registries")
-    commands.add_parser("write-suites", help="regenerate expectations/*.json from pipeline/schemas.py")
+    commands.add_parser("write-suites", help="regenerate expectations/*.json from pipeline/ingest/schemas.py")
     check = commands.add_parser("verify", help="rebuild in a temporary directory and list every output file that "
                                                "differs from output/ and data/processed/")
     check.add_argument("--keep", type=Path, metavar="DIR", help="keep the rebuild in DIR to inspect the differences")
@@ -48,16 +48,17 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args) -> int:
     snapshot = None
     if args.command == "dist":
-        from pipeline import edition  # bundles what output/ holds; builds nothing
+        from pipeline.build import edition  # bundles what output/ holds; builds nothing
 
         print(edition.write())
         return 0
     if args.command == "report":
-        from pipeline import inputs, provenance  # no pandas: deciding that nothing changed takes a fraction of a second
+        from pipeline.ingest import inputs  # no pandas: deciding that nothing changed takes a fraction of a second
+        from pipeline.build import provenance
 
         snapshot = inputs.read()
         if inputs.unchanged(snapshot, code=provenance.code_version()):
-            from pipeline import publish
+            from pipeline.build import publish
 
             publish.remove_stale_stages()  # what builds killed since the last one left behind
             print(f"output/ is up to date: its manifest records these very {len(snapshot.files)} inputs "
@@ -68,13 +69,13 @@ def _run(args) -> int:
             shown = ", ".join(changed[:8]) + (f" and {len(changed) - 8} more" if len(changed) > 8 else "")
             print(f"Changed since the last build: {shown}")
 
-    from pipeline import build
+    from pipeline.build import report
 
-    progress = build.Progress()
+    progress = report.Progress()
     if args.command == "validate":
-        build.validate_only(progress)
+        report.validate_only(progress)
     elif args.command == "report":
-        summary = build.build_report(progress, snapshot)
+        summary = report.build_report(progress, snapshot)
         total = sum(progress.timings.values())
         print("Stage times: " + ", ".join(f"{k} {v:.1f} s" for k, v in progress.timings.items())
               + f"; total {total:.1f} s")
@@ -85,22 +86,22 @@ def _run(args) -> int:
               f"{counts['mismatch']} mismatch, {counts['not_checkable']} not checkable "
               "(output/audit/reconciliation.csv)")
     elif args.command == "administration":
-        page = build.build_administration(progress, args.name)
+        page = report.build_administration(progress, args.name)
         print(f"Page built: {page.relative_to(page.parents[2])} and its PDF")
     elif args.command == "write-dictionary":
-        from pipeline import dictionary
+        from pipeline.tools import dictionary
 
         print(f"wrote {dictionary.write()}")
     elif args.command == "verify":
-        from pipeline import verify
+        from pipeline.build import verify
 
         return verify.verify(keep=args.keep)
     elif args.command == "diff":
-        from pipeline import changes
+        from pipeline.build import changes
 
         return changes.diff(args.ref)
     elif args.command == "write-suites":
-        from pipeline import suites
+        from pipeline.ingest import suites
 
         for path in suites.write_all():
             print(f"wrote {path}")

@@ -32,7 +32,7 @@ class ReportParams:
     survey_start: int
     source_report: str
     source_appendix: str
-    survey_export: dict  # how the survey tool's export maps onto the schema (see pipeline/survey_export.py)
+    survey_export: dict  # how the survey tool's export maps onto the schema (see pipeline/ingest/survey_export.py)
 
 
 _KINDS = {
@@ -53,7 +53,7 @@ _KINDS = {
 # Keys that may be left out, and their value then.
 _OPTIONAL = {"survey_export": {}}
 # The groups a survey_export mapping may hold: the export's column names, answer texts and
-# occasion names, each mapped to the schema's (pipeline/survey_export.py).
+# occasion names, each mapped to the schema's (pipeline/ingest/survey_export.py).
 SURVEY_EXPORT_GROUPS = ("columns", "answers", "occasions")
 MAX_MAPPED = 200  # entries in one group: an export has a few dozen columns and answer texts
 

@@ -204,7 +204,7 @@ def test_no_built_page_loads_anything_from_the_network(built_project):
 
 
 @pytest.mark.xfail(strict=True, reason="Great Expectations' data docs (output/validation/) load Bootstrap, jQuery, "
-                   "Vega and Font Awesome from CDNs; pipeline/validation.py would have to make them self-contained")
+                   "Vega and Font Awesome from CDNs; pipeline/ingest/validation.py would have to make them self-contained")
 def test_the_validation_data_docs_load_nothing_from_the_network(built_project):
     offenders = {}
     for path in sorted((built_project / "output" / "validation").rglob("*.html")):

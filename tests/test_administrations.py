@@ -6,7 +6,8 @@ import pytest
 
 import pipeline
 from conftest import run_pipeline
-from pipeline import administration, formatting as fmt
+from pipeline.process import administration
+from pipeline import formatting as fmt
 
 
 def _text(path) -> str:

@@ -1,6 +1,6 @@
 """A build killed at any moment leaves the published report as it was; the next build cleans up after it.
 
-The report is published by swapping whole directories (``pipeline/publish.py``). Here
+The report is published by swapping whole directories (``pipeline/build/publish.py``). Here
 ``python -m pipeline report`` is killed with SIGKILL at several moments of a rebuild of
 the shared built project: while Python starts, while the raw data are validated, while
 the notebooks run and while the PDFs print. The moments are found from the build's
@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_pipeline, tree_digest
-from pipeline import publish
+from pipeline.build import publish
 
 # id: (the progress line to wait for, or None for the start; seconds to wait after it)
 KILL_POINTS = {

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from pipeline import audit, researcher
+from pipeline.process import audit, researcher
 
 
 def _rankings(counts: dict[str, int], printed_total: int) -> pd.DataFrame:

@@ -5,7 +5,7 @@ import re
 import papermill
 
 from conftest import ROOT
-from pipeline import sections
+from pipeline.build import sections
 
 
 def test_build_writes_report_notebooks_validation_and_processed_data(built_project):
@@ -58,7 +58,7 @@ def test_executed_notebook_keeps_code_for_researchers(built_project):
 def test_notebooks_declare_exactly_the_parameters_the_pipeline_passes():
     import pandas as pd
 
-    from pipeline import administration
+    from pipeline.process import administration
 
     pages = administration.pages(pd.read_csv(ROOT / "data" / "raw" / "administrations.csv"))
     runs = sections.report_runs(pages)
@@ -83,7 +83,7 @@ def test_notebooks_never_read_raw_data():
 def test_audit_files_and_report_section_agree_on_the_counts(built_project):
     import pandas as pd
 
-    from pipeline import audit
+    from pipeline.process import audit
 
     output = built_project / "output"
     reconciliation = pd.read_csv(output / "audit" / "reconciliation.csv")

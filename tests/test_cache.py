@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from pipeline import cache
+from pipeline.build import cache
 
 
 def _entry(root, name: str, size: int, age_days: float):

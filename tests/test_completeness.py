@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from conftest import ROOT, read_rows, run_pipeline, tree_digest, write_rows
-from pipeline import completeness, rawio, schemas, validation
+from pipeline.ingest import completeness, rawio, schemas, validation
 
 RAW = ROOT / "data" / "raw"
 CHECKED = [schemas.ADMINISTRATIONS, schemas.TURNOVER, schemas.CONSULTANTS, schemas.DISTRICT_FACTS]

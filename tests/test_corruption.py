@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT, run_pipeline, tree_digest
 from corruption.cases import CASES, KINDS, SURVEY, SURVEY_CASES
-from pipeline import schemas
+from pipeline.ingest import schemas
 
 ALL_CASES = CASES + SURVEY_CASES
 

@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_pipeline, tree_digest
-from pipeline import config, datasets, paths, process, rawio, schemas, validation
+from pipeline import config, paths
+from pipeline.process import datasets, compute
+from pipeline.ingest import rawio, schemas, validation
 from pipeline.errors import InputError
 
 RAW = ROOT / "data" / "raw"
@@ -113,7 +115,7 @@ def _processed(raw_dir: Path, out: Path) -> tuple[dict[str, str], dict]:
     """(file name → SHA-256 of each processed dataset as built from ``raw_dir``, validation summary)."""
     params = config.load()
     tables, summary = validation.validate_all(params, raw_dir=raw_dir, docs_dir=None)
-    for name, frame in process.build(tables, params).items():
+    for name, frame in compute.build(tables, params).items():
         datasets.write(datasets.DATASETS[name], frame, out)
     digests = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(out.iterdir())}
     return digests, summary

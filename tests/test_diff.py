@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, copy_project, run_pipeline
-from pipeline import changes, datasets, verify
+from pipeline.build import changes, verify
+from pipeline.process import datasets
 
 REVISED = ("biståndshandläggare", "Socialförvaltningen", "2016")  # a central administration: no total to change
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_pipeline
-from pipeline import config, edition
+from pipeline import config
+from pipeline.build import edition
 from pipeline.errors import InputError
 
 GOOD = config.load().edition_date.isoformat()

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_project, tree_digest
-from pipeline import administration, datasets, paths, report, sections
-from pipeline.provenance import is_data_docs
+from pipeline.process import administration, datasets
+from pipeline import paths
+from pipeline.build import notebooks, sections
+from pipeline.build.provenance import is_data_docs
 
 VENV = Path(sys.executable).parent.parent
 
@@ -137,10 +139,10 @@ def test_a_run_is_redone_only_when_a_dataset_it_reads_changed(built_project, tmp
     stage = tmp_path / "stage"
     shutil.copytree(built_project / "data" / "processed", stage / "data" / "processed")
     runs = runs_of(built_project)
-    keys = {run.key: report.execution_key(run, stage) for run in runs}
+    keys = {run.key: notebooks.execution_key(run, stage) for run in runs}
     shares = stage / "data" / "processed" / "survey_shares.csv"
     shares.write_text(shares.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    changed = {run.key for run in runs if report.execution_key(run, stage) != keys[run.key]}
+    changed = {run.key for run in runs if notebooks.execution_key(run, stage) != keys[run.key]}
     readers = {run.key for run in runs if "survey_shares" in run.reads}
     assert changed == readers
     assert "survey" in readers and "admin-skarpnack" in readers and "turnover" not in readers
@@ -151,19 +153,19 @@ def test_a_notebook_reading_a_dataset_its_run_does_not_declare_is_refused(built_
     script = f"""
 import shutil
 from pathlib import Path
-from pipeline import cache, report, sections
+from pipeline.build import cache, notebooks, sections
 cache.ROOT = Path({str(tmp_path / "cache")!r})
 stage = Path({str(tmp_path / "stage")!r})
 shutil.copytree({str(built_project / "data" / "processed")!r}, stage / "data" / "processed")
 run = next(r for r in sections.report_runs() if r.key == "consultants")
-report.execute(sections.Run(run.key, run.notebook, run.executed, run.parameters, reads=()), stage)
+notebooks.execute(sections.Run(run.key, run.notebook, run.executed, run.parameters, reads=()), stage)
 """
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode != 0
     message = result.stderr.strip().splitlines()[-1]
     assert "notebooks/consultants.ipynb (consultants) failed in cell" in message
-    assert "reads the dataset 'consultants'" in message and "pipeline/sections.py" in message
+    assert "reads the dataset 'consultants'" in message and "pipeline/build/sections.py" in message
 
 
 def test_kernel_per_notebook_engine_starts_kernels_side_by_side_over_unix_sockets(built_project, tmp_path):
@@ -175,16 +177,16 @@ def test_kernel_per_notebook_engine_starts_kernels_side_by_side_over_unix_socket
     script = f"""
 import shutil
 from pathlib import Path
-from pipeline import cache, report, sections
+from pipeline.build import cache, notebooks, sections
 cache.ROOT = Path({str(tmp_path / "cache")!r})
 stage = Path({str(tmp_path / "stage")!r})
 shutil.copytree({str(built_project / "data" / "processed")!r}, stage / "data" / "processed")
-manager = report._ipc_kernel_manager()
-first, second = manager(kernel_name=report.KERNEL), manager(kernel_name=report.KERNEL)
+manager = notebooks._ipc_kernel_manager()
+first, second = manager(kernel_name=notebooks.KERNEL), manager(kernel_name=notebooks.KERNEL)
 assert first.transport == second.transport == "ipc" and first.ip != second.ip, (first.transport, first.ip, second.ip)
 runs = [r for r in sections.report_runs() if r.key in ("consultants", "audit")]
-with report.worker_pool() as pool:
-    print(report.execute_all(runs, stage, pool))
+with notebooks.worker_pool() as pool:
+    print(notebooks.execute_all(runs, stage, pool))
 """
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300,
                             env={**os.environ, "PYTHONPATH": str(ROOT), "REPORT_ENGINE": "papermill",

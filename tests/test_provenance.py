@@ -4,7 +4,7 @@ import re
 
 import pdfcheck
 from conftest import ROOT
-from pipeline import provenance
+from pipeline.build import provenance
 
 
 def _manifest(root):

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_pipeline, tree_digest
-from pipeline import inputs, publish
+from pipeline.ingest import inputs
+from pipeline.build import publish
 from pipeline.errors import InputError
 
 

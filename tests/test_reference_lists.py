@@ -9,7 +9,8 @@ import shutil
 import pytest
 
 from conftest import ROOT, read_rows, write_rows
-from pipeline import config, schemas, validation
+from pipeline import config
+from pipeline.ingest import schemas, validation
 from pipeline.errors import InputError
 
 RAW = ROOT / "data" / "raw"

@@ -10,7 +10,7 @@ import shutil
 
 from conftest import run_pipeline
 from pdfcheck import inflated
-from pipeline import provenance, verify
+from pipeline.build import provenance, verify
 
 COMPARED = ["output", "data/processed"]
 

@@ -16,7 +16,10 @@ import pytest
 
 import pipeline
 from conftest import ROOT, run_pipeline
-from pipeline import htmlblocks, survey, survey_demo, validation
+from pipeline.present import htmlblocks
+from pipeline.process import survey
+from pipeline.tools import survey_demo
+from pipeline.ingest import validation
 
 OCCASIONS = ["HT2016", "VT2017", "HT2017", "VT2018", "HT2018"]
 LABEL = htmlblocks.SYNTHETIC_LABEL
@@ -197,7 +200,7 @@ def test_a_missing_meta_file_means_a_real_export(tmp_path):
 
 def test_the_committed_demo_file_says_it_is_synthetic():
     meta = json.loads((ROOT / "data/raw/survey_responses.meta.json").read_text(encoding="utf-8"))
-    assert meta["synthetic"] is True and meta["generator"] == "pipeline/survey_demo.py"
+    assert meta["synthetic"] is True and meta["generator"] == "pipeline/tools/survey_demo.py"
     assert meta["seed"] == survey_demo.SEED
     assert (ROOT / "data/raw/survey_responses.csv").stat().st_size < 1_500_000
 
@@ -220,7 +223,7 @@ def test_the_demo_has_realistic_sizes_returning_respondents_blanks_and_comments(
 
 
 def test_survey_code_and_notebook_hold_no_year_literals():
-    files = [ROOT / "pipeline/survey.py", ROOT / "pipeline/survey_demo.py", ROOT / "pipeline/survey_views.py",
+    files = [ROOT / "pipeline/process/survey.py", ROOT / "pipeline/tools/survey_demo.py", ROOT / "pipeline/present/survey_views.py",
              ROOT / "notebooks/survey.ipynb"]
     for path in files:
         assert not re.search(r"(?<!\d)(19|20)\d\d(?!\d)", path.read_text(encoding="utf-8")), path.name

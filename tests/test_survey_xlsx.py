@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 
 from conftest import ROOT, copy_project, make, tree_digest
-from pipeline import survey
+from pipeline.process import survey
 
 COLUMNS = {"respondent_id": "Respondent", "occasion": "Tillfälle", "administration": "Förvaltning",
            "area": "Verksamhetsområde", "profession": "Yrke", "bra_arbetssituation": "Fråga 1",

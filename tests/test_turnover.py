@@ -2,7 +2,10 @@
 import pandas as pd
 import pytest
 
-from pipeline import config, process, turnover, validation
+from pipeline import config
+from pipeline.process import compute, turnover
+from pipeline.ingest import validation
+from pipeline.present import turnover_views
 
 
 @pytest.fixture(scope="module")
@@ -13,7 +16,7 @@ def tables():
 
 @pytest.fixture(scope="module")
 def processed(tables):
-    return process.build(tables, config.load())
+    return compute.build(tables, config.load())
 
 
 def test_every_processed_district_and_central_value_is_a_raw_row(tables, processed):
@@ -60,6 +63,6 @@ def test_a_wrong_published_total_is_reported_as_disagreeing(tables):
 
 def test_sentences_quote_computed_figures(processed):
     rows = processed["turnover"]
-    sentence = turnover.example_sentence(rows, "biståndshandläggare", "Rinkeby-Kista", int(rows["year"].min()))
+    sentence = turnover_views.example_sentence(rows, "biståndshandläggare", "Rinkeby-Kista", int(rows["year"].min()))
     first = rows[(rows["administration"] == "Rinkeby-Kista") & (rows["profession"] == "biståndshandläggare")].iloc[0]
     assert f"slutade {first['ended']} av {first['headcount']}" in sentence

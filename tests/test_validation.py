@@ -4,7 +4,7 @@ import json
 import pytest
 
 from conftest import ROOT, run_pipeline, tree_digest
-from pipeline import schemas, suites
+from pipeline.ingest import schemas, suites
 
 
 def test_committed_suites_are_the_ones_the_schemas_describe():

@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from pipeline import config, rawio, schemas, suites, validation
+from pipeline import config
+from pipeline.ingest import rawio, schemas, suites, validation
 from pipeline.errors import WIDTH, InputError, show, suggestion
 
 RAW = ROOT / "data" / "raw"

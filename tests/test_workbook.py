@@ -6,7 +6,9 @@ import pytest
 
 import pipeline
 from conftest import ROOT
-from pipeline import datasets, dictionary, workbook
+from pipeline.process import datasets
+from pipeline.tools import dictionary
+from pipeline.present import workbook
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from conftest import run_pipeline, tree_digest
-from pipeline import config, sources, workbook
+from pipeline import config
+from pipeline.present import sources, workbook
 from pipeline.errors import InputError
 
 HYPERLINK = '=HYPERLINK("http://example.invalid","klicka")'

@@ -1,0 +1,1 @@
+"""Running notebooks, rendering, publishing, provenance, verification and the build cache."""

@@ -1,0 +1,395 @@
+"""Running the notebooks (papermill) and rendering them (nbconvert → HTML → WeasyPrint PDF).
+
+Executed notebooks keep their code for researchers; the report hides it. Everything
+that varies between two runs of the same inputs (papermill's timings and metadata,
+random cell ids) is removed, so two builds give the same bytes.
+"""
+import html
+import json
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from datetime import timezone
+from functools import lru_cache
+from pathlib import Path
+
+import nbformat
+
+from pipeline.build import cache
+from pipeline.present import blocks, contents
+from pipeline import paths
+from pipeline.build.sections import Run
+
+KERNEL = "python3"
+# ploomber-engine's in-process engine: each notebook runs in a fresh namespace inside a
+# worker process, so kernel start-up (most of a small notebook's cost) is paid once per
+# worker, not once per notebook. "papermill" (one kernel per notebook) remains available
+# through the environment variable REPORT_ENGINE=papermill; `make bench` compares the two.
+ENGINE = os.environ.get("REPORT_ENGINE", "embedded")
+
+
+def _kernel_environment() -> None:
+    """Kernels import this project's ``pipeline`` and draw without a screen."""
+    existing = os.environ.get("PYTHONPATH", "")
+    if str(paths.ROOT) not in existing.split(os.pathsep):
+        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in [str(paths.ROOT), existing] if p)
+    os.environ["MPLBACKEND"] = "Agg"
+    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    os.environ["PLOOMBER_STATS_ENABLED"] = "false"  # no telemetry calls from ploomber-engine
+
+
+def normalise(notebook: nbformat.NotebookNode, name: str = "") -> nbformat.NotebookNode:
+    """Drop what differs between two runs (papermill metadata, timings, random cell ids), and write the
+    numbers of the tables and diagrams the narrative refers to (``{numref}`id``` → 'Tabell 1')."""
+    notebook.metadata.pop("papermill", None)
+    notebook.metadata.pop("widgets", None)
+    for number, cell in enumerate(notebook.cells):
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("ploomber", None)  # the in-process engine's timestamps
+        cell["id"] = f"cell-{number}"
+        if cell.cell_type == "markdown":
+            cell.source = contents.resolve_references(cell.source, f"notebooks/{name}")
+    return notebook
+
+
+@lru_cache(maxsize=1)
+def _register_embedded_engine() -> None:
+    """ploomber-engine's in-process engine under the name "embedded", with one repair.
+
+    When a cell fails, ploomber-engine inserts two Markdown cells announcing the error,
+    without papermill's cell metadata, and so papermill marks a cell two places before the
+    failing one as failed (and then stops with ``AttributeError: papermill``). Marking the
+    cell that holds the error output instead lets papermill raise its usual
+    ``PapermillExecutionError`` naming that cell and its error.
+    """
+    from papermill.engines import papermill_engines
+    from ploomber_engine.engine import ProfilingEngine
+    from ploomber_engine.ipython import PloomberManagedClient
+
+    class EmbeddedEngine(ProfilingEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            try:
+                return PloomberManagedClient(nb_man).execute()
+            finally:
+                for cell in nb_man.nb.cells:
+                    failed = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+                    meta = cell.metadata.setdefault("papermill", {"start_time": None, "end_time": None,
+                                                                  "duration": None})
+                    if failed:
+                        meta.update(status=nb_man.FAILED, exception=True)
+                    elif meta.get("exception") or "status" not in meta:
+                        meta.update(status=nb_man.PENDING, exception=False)
+
+    papermill_engines.register("embedded", EmbeddedEngine)
+
+
+@contextmanager
+def _kernel_log(path: Path):
+    """Send what kernels print about themselves (start-up, shutdown) to a log file, not the console.
+
+    Kernels inherit file descriptor 2 from the process that starts them; errors in a
+    notebook's cells still reach the build through papermill.
+    """
+    saved = os.dup(2)
+    log = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        os.dup2(log, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(log)
+        os.close(saved)
+
+
+@contextmanager
+def _closing_figures():
+    """In-process runs share matplotlib's state: leave no figure open for the next notebook."""
+    try:
+        yield
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close("all")
+
+
+def staged_notebook(run: Run, stage: Path) -> Path:
+    """The notebook as the build read it (copied into the stage when the build began), not as it is now.
+
+    A stage made by hand (tests, a researcher's experiment) without that copy runs notebooks/ itself.
+    """
+    staged = stage / "notebooks" / run.notebook
+    return staged if staged.is_file() else paths.NOTEBOOKS / run.notebook
+
+
+def _staged_params(stage: Path) -> bytes:
+    """report.yml as the build read it (see ``staged_notebook``)."""
+    staged = stage / "report.yml"
+    return (staged if staged.is_file() else paths.REPORT_PARAMS).read_bytes()
+
+
+def execution_key(run: Run, stage: Path) -> str:
+    """What decides an executed notebook's bytes: notebook, parameters, the datasets the run reads,
+    report.yml, code, engine. Datasets the run does not read are left out, so that changing
+    the survey does not rerun the turnover chapter."""
+    from pipeline.process import datasets
+
+    notebook = staged_notebook(run, stage).read_bytes()
+    data = cache.files_digest(datasets.files(run.reads, stage / "data" / "processed"))
+    return cache.digest(notebook, json.dumps(run.parameters, sort_keys=True, ensure_ascii=False),
+                        json.dumps(sorted(run.reads)), data, _staged_params(stage), cache.code_digest(),
+                        ENGINE, run.executed)
+
+
+@contextmanager
+def _declared_reads(run: Run):
+    """While the notebook runs, only its declared datasets can be loaded (see pipeline.process.datasets)."""
+    from pipeline.process import datasets
+
+    os.environ[datasets.DECLARED_VARIABLE] = ",".join(run.reads)
+    try:
+        yield
+    finally:
+        os.environ.pop(datasets.DECLARED_VARIABLE, None)
+
+
+@lru_cache(maxsize=1)
+def _ipc_kernel_manager():
+    """For REPORT_ENGINE=papermill: kernels that talk over Unix sockets with unique names, not TCP.
+
+    Over TCP, each kernel's ports are picked free and bound moments later by the kernel; two
+    workers starting kernels at once can be handed the same port, and the losing kernel dies
+    before replying to kernel_info. Socket files named by process and a random part cannot
+    collide; the kernel manager removes them when the kernel shuts down.
+    """
+    import tempfile
+    import uuid
+
+    from jupyter_client import AsyncKernelManager
+    from traitlets import default
+
+    class IpcKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self):
+            return "ipc"
+
+        @default("ip")
+        def _ip_default(self):
+            return os.path.join(tempfile.gettempdir(), f"report-kernel-{os.getpid()}-{uuid.uuid4().hex[:12]}")
+
+    return IpcKernelManager
+
+
+def execute(run: Run, stage: Path) -> bool:
+    """Execute one notebook into ``<stage>/output/notebooks/``, or reuse an identical run: True when reused."""
+    import papermill
+
+    _kernel_environment()
+    _register_embedded_engine()
+    target = stage / "output" / "notebooks" / run.executed
+    target.parent.mkdir(parents=True, exist_ok=True)
+    key = execution_key(run, stage)
+    if cache.fetch("notebooks", key, target):
+        return True
+    engine = {"engine_name": ENGINE} if ENGINE != "papermill" else {"kernel_manager_class": _ipc_kernel_manager()}
+    try:
+        with _kernel_log(stage / "kernels.log"), _closing_figures(), _declared_reads(run):
+            papermill.execute_notebook(
+                str(staged_notebook(run, stage)), str(target), parameters=run.parameters, kernel_name=KERNEL,
+                progress_bar=False, log_output=False, cwd=str(stage), request_save_on_cell_execute=False, **engine,
+            )
+    except papermill.PapermillExecutionError as exc:
+        raise RuntimeError(f"notebooks/{run.notebook} ({run.key}) failed in cell {exc.exec_count}: "
+                           f"{exc.ename}: {exc.evalue}") from None
+    notebook = nbformat.read(target, as_version=4)
+    nbformat.write(normalise(notebook, run.notebook), target)
+    cache.store("notebooks", key, target)
+    return False
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool workers end when the build does (Linux), even when it is killed: an orphan would
+    go on writing into a staging tree that the next build is removing."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the build died before the line above
+        os._exit(1)
+
+
+def workers() -> int:
+    """Processes to run at once: one per core."""
+    return os.cpu_count() or 1
+
+
+@contextmanager
+def worker_pool():
+    """One pool of processes, one per core, for a whole build: the notebook runs, then the PDFs.
+
+    Workers are started on first use and kept, so the PDFs do not pay a second start-up.
+    """
+    pool = ProcessPoolExecutor(max_workers=workers(), initializer=_die_with_parent, initargs=(os.getpid(),))
+    failed = True
+    try:
+        yield pool
+        failed = False
+    finally:
+        pool.shutdown(wait=not failed, cancel_futures=True)  # a failed build does not wait for its workers
+
+
+def execute_all(runs: list[Run], stage: Path, pool: ProcessPoolExecutor | None = None) -> list[bool]:
+    """Execute notebooks in ``pool`` (else one after another); the first failure stops the build.
+
+    Returns, per run, whether an identical earlier run was reused instead.
+    """
+    if pool is None or len(runs) <= 1:
+        return [execute(run, stage) for run in runs]
+    futures = [pool.submit(_execute_and_render, run, stage) for run in runs]
+    return [future.result() for future in futures]
+
+
+def _execute_and_render(run: Run, stage: Path) -> bool:
+    """``execute``, then render the result into the cache (``executed_body``): a worker converts
+    the notebook it has just run while the other worker is still running notebooks, so the
+    HTML stage finds every body rendered."""
+    reused = execute(run, stage)
+    executed_body(stage / "output" / "notebooks" / run.executed)
+    return reused
+
+
+# ----------------------------------------------------------------------------- rendering
+
+# The style tag each displayed block carries for JupyterLab (pipeline/present/blocks.py): the page has it once.
+_BLOCK_STYLE = re.compile(rf"<style {blocks.STYLE_MARK}>.*?</style>", re.S)
+_HEADING = re.compile(r"<h([1-6])([^>]*)>(.*?)</h\1>", re.S)
+_ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def slugify(text: str) -> str:
+    table = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e"})
+    text = text.lower().translate(table)
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "avsnitt"
+
+
+@lru_cache(maxsize=1)
+def _exporter():
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True, anchor_link_text="")
+
+
+def notebook_body(notebook: nbformat.NotebookNode) -> str:
+    """The notebook's narrative and outputs as HTML: no code, no prompts, no stderr."""
+    notebook = nbformat.from_dict(notebook)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
+    body, _ = _exporter().from_notebook_node(notebook)
+    return _BLOCK_STYLE.sub("", body)
+
+
+def executed_body(path: Path) -> str:
+    """``notebook_body`` of an executed notebook, reused from the cache when the same bytes were rendered before."""
+    data = path.read_bytes()
+    key = cache.digest(data, cache.code_digest())
+    cached = cache.read("html", key)
+    if cached is not None:
+        return cached.decode("utf-8")
+    body = notebook_body(nbformat.reads(data.decode("utf-8"), as_version=4))
+    cache.write("html", key, body.encode("utf-8"))
+    return body
+
+
+def assign_heading_ids(body: str, prefix: str, used: set[str], shift: int = 0) -> tuple[str, list[dict]]:
+    """Give every heading a unique id under ``prefix`` (and ``shift`` levels down); return HTML and headings."""
+    headings = []
+
+    def replace(match):
+        level, text = min(int(match.group(1)) + shift, 6), _ANCHOR.sub("", match.group(3)).strip()
+        plain = html.unescape(_TAGS.sub("", text)).strip()
+        base = f"{prefix}-{slugify(plain)}"
+        ident, n = base, 2
+        while ident in used:
+            ident, n = f"{base}-{n}", n + 1
+        used.add(ident)
+        headings.append({"level": level, "id": ident, "text": plain})
+        return f'<h{level} id="{ident}">{text}</h{level}>'
+
+    return _HEADING.sub(replace, body), headings
+
+
+@lru_cache(maxsize=1)
+def _templates():
+    """One template environment per process: each template is compiled once, not once per page."""
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(paths.TEMPLATES), autoescape=True,
+                              keep_trailing_newline=True)
+
+
+def render_page(sections: list[dict], context: dict, template: str = "report.html.j2") -> str:
+    """The complete, self-contained HTML page from the section bodies."""
+    return _templates().get_template(template).render(sections=sections, css=page_css(), **context)
+
+
+def page_css() -> str:
+    """The blocks' look (carried by each block in JupyterLab, once per page here), then the page's own."""
+    return "".join((paths.TEMPLATES / name).read_text(encoding="utf-8") for name in ["blocks.css", "report.css"])
+
+
+def write_pdf(html_text: str, target: Path) -> str:
+    """Print the HTML to PDF with WeasyPrint: A4, page numbers, tagged (PDF/UA-1)."""
+    import weasyprint
+
+    key = cache.digest(html_text, weasyprint.__version__, "pdf/ua-1", _source_date_epoch())
+    if cache.fetch("pdf", key, target):
+        return str(target)
+    print_pdf(html_text, target)
+    cache.store("pdf", key, target)
+    return str(target)
+
+
+def stamp_date(moment) -> None:
+    """The edition's date as SOURCE_DATE_EPOCH for this process and the workers it starts (see below)."""
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.replace(tzinfo=timezone.utc).timestamp()))
+
+
+def _source_date_epoch() -> str:
+    """The edition's date as SOURCE_DATE_EPOCH, set by the build (``stamp_date``) or here once per process.
+
+    fontTools stamps each font subset WeasyPrint embeds with the time it was written,
+    unless SOURCE_DATE_EPOCH says otherwise; without it, two prints of the same HTML a
+    second apart differ.
+    """
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        from pipeline.build import provenance
+
+        moment = provenance.build_datetime().replace(tzinfo=timezone.utc)
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+    return os.environ["SOURCE_DATE_EPOCH"]
+
+
+def print_pdf(html_text: str, target: Path) -> None:
+    """WeasyPrint itself, without the cache (``make bench`` times it)."""
+    import weasyprint
+
+    _source_date_epoch()
+    # No base URL: links to sibling files (manifest.json, index.html) stay relative, so they
+    # work beside the published PDF and name no directory of the machine that built it.
+    weasyprint.HTML(string=html_text).write_pdf(str(target), pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+
+
+def write_pdfs(jobs: list[tuple[str, Path]], pool: ProcessPoolExecutor | None = None) -> list[str]:
+    """Print several documents in ``pool`` (WeasyPrint is single-threaded), else one after another."""
+    if pool is None or len(jobs) <= 1:
+        return [write_pdf(text, target) for text, target in jobs]
+    return list(pool.map(write_pdf, *zip(*jobs)))

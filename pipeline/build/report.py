@@ -1,0 +1,357 @@
+"""The build, stage by stage: validate → process → execute → render → publish.
+
+Every stage writes into a staging tree; ``publish`` swaps it in only at the end, so a
+failure (bad data, a notebook error, a killed process) leaves ``output/`` and
+``data/processed/`` as they were.
+"""
+import datetime as dt
+import json
+import os
+import re
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipeline.process import administration, audit, compute, survey
+from pipeline.build import cache, notebooks, provenance, publish, sections
+from pipeline import config, paths
+from pipeline.ingest import inputs, validation
+from pipeline.errors import InputError
+from pipeline.ingest.schemas import RAW_FILES
+
+
+class Progress:
+    """Prints one line per stage with its duration, and keeps the timings."""
+
+    def __init__(self, stream=sys.stdout):
+        self.stream = stream
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str, what: str):
+        print(f"[{name}] {what} …", file=self.stream, flush=True)
+        start = time.perf_counter()
+        yield
+        seconds = time.perf_counter() - start
+        self.timings[name] = self.timings.get(name, 0.0) + seconds
+        print(f"[{name}] done in {seconds:.1f} s", file=self.stream, flush=True)
+
+
+def _start(snapshot: inputs.Snapshot | None) -> tuple[inputs.Snapshot, config.ReportParams]:
+    """The inputs read once, checked for what no suite can see, and the parameters from them."""
+    snapshot = snapshot if snapshot is not None else inputs.read()
+    known = {spec.filename for spec in RAW_FILES} | {survey.RAW_NAME + survey.META_SUFFIX}
+    unknown = inputs.unknown_raw_files(snapshot, known)
+    if unknown:
+        named = [f"data/raw/{name}" for name in unknown]
+        listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+        verb = "is not one of the report's raw files" if len(named) == 1 else "are not among the report's raw files"
+        raise InputError(
+            f"{listed} {verb} ({', '.join(sorted(known))}). Every file in data/raw/ is read, so that no data is "
+            "silently left out: add new rows to the existing file (next year's turnover to data/raw/turnover.csv), "
+            "and move copies and other files out of data/raw/. Office lock files (~$…, .~lock…#) are ignored; "
+            "see data/raw/README.md.")
+    return snapshot, config.load(text=config.decode(snapshot.files.get("report.yml")))
+
+
+def validate_only(progress: Progress, snapshot: inputs.Snapshot | None = None) -> None:
+    """``make validate``: check raw data and publish the data docs to ``output/validation/``."""
+    snapshot, params = _start(snapshot)
+    stage = publish.new_stage()
+    try:
+        docs = stage / "validation"
+        with progress.stage("validate", "checking data/raw/ against expectations/"):
+            _, summary = validation.validate_all(params, docs_dir=docs, snapshot=snapshot)
+            _write_results(summary, docs)
+        publish.swap_in(docs, paths.OUTPUT / "validation")
+    finally:
+        publish.discard(stage)
+    print(f"All {len(summary)} raw files passed validation; data docs in output/validation/index.html")
+
+
+def _write_results(summary: dict, docs: Path) -> None:
+    docs.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    (docs / paths.VALIDATION_RESULTS).write_text(text, encoding="utf-8")
+
+
+def build_report(progress: Progress, snapshot: inputs.Snapshot | None = None) -> dict:
+    """The whole report from ``snapshot`` (the inputs as read once); returns a summary for the closing lines."""
+    snapshot, params = _start(snapshot)
+    publish.check_publishable()
+    stage = publish.new_stage()
+    try:
+        with notebooks.worker_pool() as pool:
+            runs, frames, summary = _build_in(stage, params, progress, pool, snapshot)
+        with progress.stage("publish", "swapping the new build into output/ and data/processed/"):
+            publish.publish(stage)
+        cache.prune()
+    except BaseException:
+        publish.discard(stage)
+        raise
+    return {"files": len(summary), "runs": len(runs), "audit": audit.counts(frames["reconciliation"])}
+
+
+def _build_in(stage: Path, params: config.ReportParams, progress: Progress, pool,
+              snapshot: inputs.Snapshot) -> tuple[list, dict, dict]:
+    """Every stage up to publishing, into ``stage``."""
+    output = stage / "output"
+    notebooks.stamp_date(provenance.edition_datetime(params))
+    tables, summary, frames = _validate_and_process(progress, params, stage, snapshot)
+    with progress.stage("audit", "writing output/audit/ (published figures recomputed)"):
+        write_audit(frames["reconciliation"], output / "audit", params.title)
+    with progress.stage("workbook", "writing output/tabeller.xlsx"):
+        write_workbook(output / "tabeller.xlsx", stage / "data" / "processed", params)
+    pages = administration.pages(frames["administrations"])
+    runs = sections.report_runs(pages, params)
+    with progress.stage("execute", f"running {len(runs)} notebooks with papermill on {notebooks.workers()} cores"):
+        reused = notebooks.execute_all(runs, stage, pool)
+        print(f"[execute] {len(runs) - sum(reused)} executed; {sum(reused)} reused, their notebook, parameters, "
+              "code and the datasets they read being unchanged", flush=True)
+    with progress.stage("html", "rendering output/report.html and output/administrations/"):
+        documents = render_documents(runs, stage, params, pages, summary, snapshot)
+        for target, text in documents.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    printed = {t: text for t, text in documents.items() if t.name != "index.html"}
+    with progress.stage("pdf", f"printing {len(printed)} PDFs"):
+        notebooks.write_pdfs([(text, target.with_suffix(".pdf")) for target, text in printed.items()], pool)
+    # the processed datasets are published inside output/ (output/data/, linked from data/processed)
+    os.rename(stage / "data" / "processed", output / publish.DATA)
+    with progress.stage("manifest", "writing output/manifest.json"):
+        provenance.write_manifest(provenance.manifest(runs, output, snapshot), output / "manifest.json")
+    return runs, frames, summary
+
+
+def build_administration(progress: Progress, name: str, snapshot: inputs.Snapshot | None = None) -> Path:
+    """``make administration NAME=…``: one administration's page, published beside the others.
+
+    Only that page's HTML, PDF and executed notebook are replaced; the rest of ``output/``
+    and ``data/processed/`` stay as the last full build left them.
+    """
+    snapshot, params = _start(snapshot)
+    notebooks.stamp_date(provenance.edition_datetime(params))
+    stage = publish.new_stage()
+    try:
+        tables, summary, frames = _validate_and_process(progress, params, stage, snapshot)
+        pages = administration.pages(frames["administrations"])
+        try:
+            page = administration.lookup(frames["administrations"], name)
+        except KeyError as exc:
+            raise InputError(str(exc.args[0])) from None
+        run = sections.administration_run(page["name"], page["slug"], params)
+        with progress.stage("execute", f"running the page of {name}"):
+            notebooks.execute_all([run], stage)
+        with progress.stage("html", f"rendering output/administrations/{page['slug']}.html"):
+            documents = render_documents([run], stage, params, pages, summary, snapshot, with_report=False)
+            (target, text), = documents.items()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        with progress.stage("pdf", f"printing output/administrations/{page['slug']}.pdf"):
+            notebooks.write_pdfs([(text, target.with_suffix(".pdf"))])
+        with progress.stage("publish", "moving the page into output/administrations/"):
+            for staged in [target, target.with_suffix(".pdf"), stage / "output" / "notebooks" / run.executed]:
+                published = paths.OUTPUT / staged.relative_to(stage / "output")
+                published.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged, published)
+    finally:
+        publish.discard(stage)
+    return paths.OUTPUT / "administrations" / f"{page['slug']}.html"
+
+
+def _validate_and_process(progress: Progress, params: config.ReportParams, stage: Path, snapshot: inputs.Snapshot):
+    output = stage / "output"
+    docs = output / "validation"
+    _stage_sources(snapshot, stage)
+    key = validation_key(params, snapshot)
+    if cache.fetch_tree("validation", key, docs):
+        with progress.stage("validate", "data/raw/, expectations/ and report.yml unchanged since they passed "
+                                        "validation: reusing those results and data docs"):
+            tables = validation.read_validated(snapshot, params)
+            summary = json.loads((docs / paths.VALIDATION_RESULTS).read_text(encoding="utf-8"))
+    else:
+        with progress.stage("validate", "checking data/raw/ against expectations/"):
+            tables, summary = validation.validate_all(params, docs_dir=docs, snapshot=snapshot)
+            _write_results(summary, docs)
+        cache.store_tree("validation", key, docs)
+    with progress.stage("process", "computing data/processed/"):
+        frames = compute.build(tables, params)
+        compute.write_all(frames, stage / "data" / "processed", validation.synthetic(snapshot=snapshot))
+    return tables, summary, frames
+
+
+def validation_key(params: config.ReportParams, snapshot: inputs.Snapshot, today: dt.date | None = None) -> str:
+    """A digest of everything that decides validation's outcome.
+
+    The raw files (and the survey's meta file) and the suites as the build read them,
+    report.yml's parameters, the year (the suites' upper bounds) and the code with its
+    package lock. When the digest equals that of an earlier passing validation, the build
+    reuses its results and data docs instead of importing GX again (``_validate_and_process``).
+    """
+    from dataclasses import asdict
+
+    read = {name: digest for name, digest in snapshot.digests.items()
+            if name.startswith(("data/raw/", inputs.EXPORT_PREFIX, "expectations/"))}
+    return cache.digest("validation", json.dumps(read, sort_keys=True),
+                        json.dumps(asdict(params), sort_keys=True, default=str),
+                        str((today or dt.date.today()).year), cache.code_digest())
+
+
+def _stage_sources(snapshot: inputs.Snapshot, stage: Path) -> None:
+    """The notebooks and report.yml as the build read them, for the notebook runs (``report.execute``)."""
+    for name, data in snapshot.files.items():
+        if name.startswith("notebooks/") or name == "report.yml":
+            target = stage / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+
+
+def write_workbook(target: Path, processed_dir: Path, params: config.ReportParams) -> None:
+    """Every report table on its own sheet, read from the processed files so that both agree exactly."""
+    from pipeline.process import datasets
+    from pipeline.present import workbook
+
+    frames = {name: datasets.load(name, processed_dir) for name in datasets.DATASETS}
+    notes = {}
+    if survey.is_synthetic(processed_dir):
+        notes["survey_shares"] = "OBS: syntetiska demonstrationsdata, inte verkliga svar."
+    workbook.write(frames, target, provenance.edition_datetime(params), notes)
+
+
+def write_audit(reconciliation, directory: Path, title: str) -> None:
+    """``reconciliation.csv`` (plain numbers, decimal point) and a readable HTML page beside it."""
+    from pipeline.present import audit_views
+
+    directory.mkdir(parents=True, exist_ok=True)
+    reconciliation[audit.COLUMNS].to_csv(directory / "reconciliation.csv", index=False, lineterminator="\n",
+                                         float_format="%.10g")
+    (directory / "reconciliation.html").write_text(audit_views.page(reconciliation, title), encoding="utf-8")
+
+
+ADMINISTRATIONS_HEADING = "Arbetet i förvaltningarna"
+ADMINISTRATIONS_INTRO = (
+    "Varje stadsdelsförvaltning och de centrala förvaltningarna redovisas för sig: förvaltningens fakta, "
+    "personalrörligheten för de yrkesgrupper den har jämfört med alla stadsdelar, och medarbetarenkätens svar. "
+    "Varje avsnitt finns också som egen sida under output/administrations/.")
+
+
+def _chapters(runs: list[sections.Run], bodies: dict[str, str], in_report: bool) -> list[dict]:
+    """Each executed notebook as HTML with unique heading ids, and its headings.
+
+    In the report, the administrations' chapters sit one heading level below a shared
+    heading; on their own pages they keep their levels.
+    """
+    import nbformat
+
+    used: set[str] = set()
+    chapters = []
+    grouped = False
+    for run in runs:
+        is_admin = run.key.startswith("admin-")
+        shift = 1 if (in_report and is_admin) else 0
+        body, headings = notebooks.assign_heading_ids(bodies[run.key], run.key, used, shift)
+        if in_report and is_admin and not grouped:
+            grouped = True
+            used.add("forvaltningarna")
+            intro = (f'<h2 id="forvaltningarna">{ADMINISTRATIONS_HEADING}</h2>'
+                     f"<p>{ADMINISTRATIONS_INTRO}</p>")
+            chapters.append({"key": "forvaltningarna", "run": None, "body": intro,
+                             "headings": [{"level": 2, "id": "forvaltningarna", "text": ADMINISTRATIONS_HEADING}]})
+        chapters.append({"key": run.key, "run": run, "body": body, "headings": headings})
+    return chapters
+
+
+def _toc(chapters: list[dict]) -> list[dict]:
+    toc = []
+    for chapter in chapters:
+        for heading in chapter["headings"]:
+            if heading["level"] == 2:
+                toc.append({**heading, "children": []})
+            elif heading["level"] == 3 and toc:
+                toc[-1]["children"].append(heading)
+    return toc
+
+
+def render_documents(runs: list[sections.Run], stage: Path, params: config.ReportParams, pages, summary: dict,
+                     snapshot: inputs.Snapshot, with_report: bool = True) -> dict[Path, str]:
+    """Target path → HTML: the report, each administration's page and the pages' index."""
+    output = stage / "output"
+    context = _context(stage, params, summary, snapshot)
+    # rendered by the workers right after each run (report.execute_all): read from the cache here
+    bodies = {run.key: notebooks.executed_body(stage / "output" / "notebooks" / run.executed) for run in runs}
+    documents = {}
+    if with_report:
+        chapters = _chapters(runs, bodies, in_report=True)
+        toc = _toc(chapters) + [{"id": "proveniens", "text": "Proveniens", "children": []}]
+        documents[output / "report.html"] = notebooks.render_page(
+            chapters, {**context, "toc": toc, "manifest_href": "manifest.json",
+                       "validation_href": "validation/index.html"})
+    by_key = {c["key"]: c for c in _chapters(runs, bodies, in_report=False)}
+    for page in pages.itertuples():
+        chapter = by_key.get(sections.administration_run(page.name, page.slug, params).key)
+        if chapter is None:
+            continue
+        # the page's h1 is the administration's name: drop the chapter's own first heading
+        body = re.sub(r"<h2 [^>]*>.*?</h2>", "", chapter["body"], count=1, flags=re.S)
+        documents[output / "administrations" / f"{page.slug}.html"] = notebooks.render_page(
+            [{**chapter, "body": body}], {**context, "page_title": page.name, "toc": [], "manifest_href": "../manifest.json",
+                        "validation_href": "../validation/index.html", "report_href": "../report.html",
+                        "index_href": "index.html"}, template="page.html.j2")
+    if with_report:
+        documents[output / "administrations" / "index.html"] = _index(stage, context, pages)
+    return documents
+
+
+def _index(stage: Path, context: dict, pages) -> str:
+    """``output/administrations/index.html``: every page with a small multiple of its turnover."""
+    from pipeline.process import datasets
+
+    processed = stage / "data" / "processed"
+    # drawing 16 small multiples takes a second or two: reuse them while their data and the code are unchanged
+    key = cache.digest("index", cache.files_digest(datasets.files(["turnover", "administrations"], processed)),
+                       json.dumps([[p.name, p.slug] for p in pages.itertuples()]), cache.code_digest())
+    cached = cache.read("index", key)
+    if cached is not None:
+        items = json.loads(cached)
+    else:
+        from pipeline.present import administration_views  # matplotlib: imported only when drawing
+
+        turnover = datasets.load("turnover", processed)
+        administrations = datasets.load("administrations", processed)
+        items = [administration_views.index_item(turnover, administrations, p.name, p.slug)
+                 for p in pages.itertuples()]
+        cache.write("index", key, json.dumps(items, ensure_ascii=False).encode("utf-8"))
+    return notebooks.render_page([], {**context, "items": items, "toc": [], "manifest_href": "../manifest.json",
+                                   "validation_href": "../validation/index.html", "report_href": "../report.html"},
+                              template="index.html.j2")
+
+
+def _context(stage: Path, params: config.ReportParams, summary: dict, snapshot: inputs.Snapshot) -> dict:
+    """What every page shows: title, period, edition and the data's checksums (of the bytes validated)."""
+    from pipeline.process import datasets
+    from pipeline.build import edition
+    from pipeline import formatting
+
+    turnover = datasets.load("turnover", stage / "data" / "processed")
+    last_year = int(turnover["year"].max())
+    version = provenance.code_version()
+    rows = {entry["file"]: entry["rows"] for entry in summary.values()}
+    raw_inputs = []
+    for entry in snapshot.entries():
+        if entry["path"] in rows:
+            raw_inputs.append({**entry, "rows": formatting.number(rows[entry["path"]])})
+    return {
+        "title": params.title,
+        "subtitle": f"rapport av arbetet åren {formatting.year_range(params.action_plan_start, last_year)}",
+        "publisher": params.publisher,
+        "diarienummer": params.diarienummer,
+        "edition": edition.described(params),
+        "commit_date": version["date"],
+        "commit": version["commit"],
+        "commit_short": version["commit"][:10],
+        "dirty": version["dirty"],
+        "inputs": raw_inputs,
+        "synthetic_note": survey.title_page_note(stage / "data" / "processed"),
+        "survey_source": provenance.survey_source(snapshot),
+    }

@@ -1,0 +1,1 @@
+"""Reading and validating the raw files: the first stage."""

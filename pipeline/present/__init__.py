@@ -1,0 +1,1 @@
+"""Tables, diagrams, sentences, the workbook and the page templates."""

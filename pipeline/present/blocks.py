@@ -1,0 +1,148 @@
+"""What the notebooks display: tables, diagrams and text as objects that hold their data.
+
+A ``Table`` or ``Figure`` keeps the tidy rows it shows (``.frame``, straight from the
+processed dataset, numbers as numbers) beside the grid a reader sees (``.shown``,
+formatted in Swedish), and renders itself (``_repr_html_``) from the Jinja templates in
+``templates/blocks/`` with autoescape. Its look (``templates/blocks.css``) travels with it, so
+a table in JupyterLab looks as it does in the report; the report strips that style tag
+(``STYLE_MARK``) and includes the same file once in its page.
+
+Tables get a ``<caption>`` above them and header cells with ``scope``; diagrams get a
+text alternative generated from their data, a caption, their source and the numbers
+behind them as a table. No random ids, so rebuilds are byte-identical.
+"""
+import base64
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pandas as pd
+from markupsafe import Markup, escape
+
+from pipeline import paths
+
+SYNTHETIC_LABEL = "Syntetiska demonstrationsdata"
+STYLE_MARK = "data-report-blocks"  # the attribute of the style tag each block carries
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(paths.TEMPLATES / "blocks"), autoescape=True,
+                              trim_blocks=True, lstrip_blocks=True)
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> str:
+    return (paths.TEMPLATES / "blocks.css").read_text(encoding="utf-8")
+
+
+def _render(template: str, **context) -> str:
+    return _environment().get_template(template).render(**context).strip("\n")
+
+
+class Block:
+    """Something a notebook displays: its HTML with its style for JupyterLab, without it for the report."""
+
+    def html(self) -> str:
+        raise NotImplementedError
+
+    def _repr_html_(self) -> str:
+        return f"<style {STYLE_MARK}>{stylesheet()}</style>{self.html()}"
+
+    def __str__(self) -> str:
+        return self.html()
+
+
+def stacked(main: str, detail: str) -> Markup:
+    """A cell with a main value and a smaller detail under it, e.g. '4/26' over '15,4 %'."""
+    return Markup('{}<span class="detail">{}</span>').format(main, detail)
+
+
+@dataclass
+class Table(Block):
+    """A table: ``frame`` the tidy rows it shows, ``shown`` the formatted grid (index = row headers)."""
+
+    frame: pd.DataFrame
+    shown: pd.DataFrame
+    caption: str
+    source: str | None = None
+    row_header: str | None = ""
+    numeric_columns: list | None = None
+    synthetic: bool = False
+    css: str = ""
+    row_css: dict = field(default_factory=dict)
+
+    def html(self) -> str:
+        numeric = set(self.shown.columns if self.numeric_columns is None else self.numeric_columns)
+        rows = [{"header": index, "css": self.row_css.get(index),
+                 "cells": [{"value": value, "numeric": column in numeric} for column, value in row.items()]}
+                for index, row in self.shown.iterrows()]
+        return _render("table.html.j2", table=self, columns=list(self.shown.columns), rows=rows,
+                       synthetic_label=SYNTHETIC_LABEL)
+
+
+@dataclass
+class Figure(Block):
+    """A diagram: the PNG, its text alternative, caption and source, and the numbers behind it."""
+
+    frame: pd.DataFrame
+    png: bytes
+    alt: str
+    caption: str
+    source: str
+    data: pd.DataFrame | None = None   # the numbers behind it, formatted, shown under "Siffrorna bakom diagrammet"
+    synthetic: bool = False
+
+    def html(self) -> str:
+        data = None
+        if self.data is not None:
+            data = Table(self.frame, self.data, f"Underlag: {self.caption}", row_header=self.data.index.name or "")
+        return _render("figure.html.j2", figure=self, image=base64.b64encode(self.png).decode("ascii"),
+                       data=data.html() if data is not None else None, synthetic_label=SYNTHETIC_LABEL)
+
+
+@dataclass
+class Text(Block):
+    """One paragraph of computed sentences; ``css`` 'finding' marks a check's result."""
+
+    text: str
+    css: str = ""
+
+    def html(self) -> str:
+        return _render("text.html.j2", text=self.text, css=self.css)
+
+
+@dataclass
+class Markup_(Block):
+    """Markup from a template of ``templates/blocks/`` (a list, the synthetic-data notice)."""
+
+    template: str
+    context: dict = field(default_factory=dict)
+
+    def html(self) -> str:
+        return _render(self.template, synthetic_label=SYNTHETIC_LABEL, **self.context)
+
+
+def synthetic_notice() -> Markup_:
+    return Markup_("synthetic.html.j2")
+
+
+def heading(text: str, level: int = 4) -> Markup_:
+    return Markup_("heading.html.j2", {"text": text, "level": level})
+
+
+@dataclass
+class Group(Block):
+    """Several blocks shown as one output, in order (a heading, its sentences, diagram and table)."""
+
+    items: list
+
+    def html(self) -> str:
+        return "".join(item.html() for item in self.items if item is not None)
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+__all__ = ["Block", "Figure", "Group", "Table", "Text", "escape", "heading", "stacked", "synthetic_notice"]

@@ -1,0 +1,268 @@
+"""Every table and diagram of the report, declared once, in the order the report shows them.
+
+An entry names what the reader sees (kind, caption, text alternative), where it sits
+(chapter), where its figures come from (the cited document and table, the raw file, the
+processed dataset) and where the workbook puts it (sheet). Numbers ("Tabell 1",
+"Diagram 6a") are derived from the order of the entries and typed nowhere else:
+
+- numbered entries of one kind count up in order; the survey's own tables and diagrams
+  count apart with the prefix E (``series="E"``), because the report's survey tables were
+  in Bilaga 3, which is not among the sources;
+- entries that share a ``group`` share one number and are lettered a, b, … in order;
+- an entry with ``parts`` is one number whose instances (one per question, say) are
+  lettered; an entry with ``per_page`` gives each administration page a number of its
+  own (counting on from where it stands) and letters the instances within a page;
+- ``at`` pins an entry to the number the published report gives it (its Diagram 5 and
+  6a), so that a reader can hold the two side by side; counting goes on from there.
+
+Narrative cells refer to an entry by id (``{numref}`turnover-trend-bistandshandlaggare```,
+as in MyST); ``resolve_references`` writes the number. Captions, source lines, the
+workbook's sheets and the data dictionary all read this module, so moving an entry
+renumbers everything that shows it.
+"""
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline import config
+from pipeline.ingest.schemas import PROFESSIONS
+
+KIND_WORD = {"table": "Tabell", "diagram": "Diagram"}
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a figure comes from: the cited passage (``{report}``/``{appendix}`` are the documents
+    named in report.yml) and the raw file it was typed into."""
+
+    cited: str
+    raw: str | None = None
+
+    def text(self, **fields) -> str:
+        params = _params()
+        cited = self.cited.format(report=params.source_report, appendix=params.source_appendix, **fields)
+        raw = f" Rådata: {self.raw}." if self.raw else ""
+        return f"{cited}.{raw}" if not cited.endswith(".") else f"{cited}{raw}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    kind: str                       # "table" or "diagram"
+    chapter: str                    # the notebook run's key (pipeline/build/sections.py)
+    caption: str                    # after the number; str.format fields filled by the view
+    source: Source | None
+    dataset: str | None             # the processed dataset whose rows it shows
+    sheet: str | None = None        # the workbook sheet's tab (after the number, for a numbered table)
+    sheet_title: str | None = None  # the sheet's heading (after the number, for a numbered table)
+    alt: str | None = None          # the text alternative's opening words (diagrams)
+    group: str | None = None        # entries of one group share a number, lettered in order
+    series: str = ""                # "E": the survey's own numbering
+    parts: bool = False             # one number, its instances lettered
+    per_page: bool = False          # one number per administration page, instances lettered
+    numbered: bool = True
+    at: int | None = None           # the published report's number for it
+
+
+def _turnover(profession: str, table: str) -> list[Entry]:
+    slug = profession.replace("å", "a").replace("ä", "a")
+    source = Source(f"Stadsledningskontoret, i {{report}}, {table}", "data/raw/turnover.csv")
+    return [
+        Entry(f"turnover-trend-{slug}", "diagram", "turnover",
+              "Personalrörlighet bland {profession}, alla stadsdelar sammantaget, {years}.", source, "turnover",
+              alt="Linjediagram.", group=f"turnover-{slug}"),
+        Entry(f"turnover-districts-{slug}", "diagram", "turnover",
+              "Personalrörlighet bland {profession} per stadsdel, {years}, jämfört med alla stadsdelar "
+              "(streckad linje).", source, "turnover", group=f"turnover-{slug}"),
+        Entry(f"turnover-table-{slug}", "table", "turnover",
+              "{Profession}: avslutade anställningar/antal tillsvidareanställda (personalrörlighet), "
+              "alla avgångsorsaker, {years}.", source, "turnover",
+              sheet=profession.capitalize().replace("å", "a").replace("ä", "a"),
+              sheet_title=f"Personalrörlighet bland {profession} per förvaltning och år"),
+    ]
+
+
+SURVEY_SOURCE = Source("Medarbetarenkäten till socialsekreterare och biståndshandläggare, {report}, Bilaga 3",
+                       "enkätexporten på individnivå, som inte publiceras")
+SURVEY_DEMO_SOURCE = Source("Syntetiska demonstrationsdata med samma struktur som medarbetarenkäten i {report}, "
+                            "Bilaga 3; påhittade svar från pipeline/tools/survey_demo.py",
+                            "data/raw/survey_responses.csv")
+RANKINGS = Source("{appendix} (rangordnade tabeller), sammanfattad i {report}", "data/raw/researcher_rankings.csv")
+CONSULTANTS = Source("Enkät till enhetschefer, i {report}, Tabell 3", "data/raw/consultants.csv")
+CLAIMS = Source("data/raw/published_claims.csv, omräknat från data/raw/. Hela avstämningen: "
+                "output/audit/reconciliation.csv")
+
+ENTRIES: list[Entry] = [
+    *_turnover("biståndshandläggare", "Tabell 1"),
+    *_turnover("socialsekreterare", "Tabell 2"),
+    Entry("survey-statements-diagram", "diagram", "survey",
+          "Andel positiva svar (stämmer mycket eller ganska bra) per påstående, hela staden, {occasions}.",
+          SURVEY_SOURCE, "survey_shares", series="E"),
+    Entry("survey-statements-table", "table", "survey",
+          "Andel positiva, neutrala och negativa svar per påstående och mättillfälle, hela staden, {occasions}.",
+          SURVEY_SOURCE, "survey_shares", series="E"),
+    Entry("survey-areas-diagram", "diagram", "survey",
+          "Andel positiva svar per verksamhetsområde, {pooled}, {occasions}, jämfört med hela staden "
+          "(streckad linje).", SURVEY_SOURCE, "survey_shares", series="E"),
+    Entry("survey-areas-table", "table", "survey",
+          "Andel positiva svar per verksamhetsområde och mättillfälle, {pooled}, {occasions}.",
+          SURVEY_SOURCE, "survey_shares", series="E"),
+    Entry("survey-administrations-diagram", "diagram", "survey",
+          "Andel positiva svar per förvaltning, {pooled}, samtliga mättillfällen {occasions}.",
+          SURVEY_SOURCE, "survey_shares", series="E"),
+    Entry("survey-administrations-table", "table", "survey",
+          "Andel positiva svar per förvaltning och mättillfälle, {pooled}, {occasions}.",
+          SURVEY_SOURCE, "survey_shares", series="E"),
+    Entry("survey-shares-sheet", "table", "survey", "Medarbetarenkäten: andel positiva, neutrala och negativa svar",
+          Source("Medarbetarenkäten (Bilaga 3)", "data/raw/survey_responses.csv"), "survey_shares", numbered=False,
+          sheet="Enkat andelar", sheet_title="Medarbetarenkäten: andel positiva, neutrala och negativa svar"),
+    Entry("consultants-table", "table", "consultants",
+          "Antal konsulter i staden en dag i april respektive en dag i november, {years}.", CONSULTANTS,
+          "consultants", sheet="Konsulter", sheet_title="Antal konsulter en dag i april respektive november"),
+    Entry("consultants-diagram", "diagram", "consultants",
+          "Antal konsulter en dag i april respektive november, {years}.", CONSULTANTS, "consultants"),
+    Entry("researcher-respondents-table", "table", "researcher", "Antal enkätsvar fördelat över verksamhetsområden.",
+          Source("{appendix} (Tabell 1), sammanfattad i {report}", "data/raw/researcher_respondents.csv"),
+          "researcher_respondents", sheet="Svarande",
+          sheet_title="Svarande på följeforskarens enkät efter verksamhetsområde och roll"),
+    Entry("researcher-ranked-diagram", "diagram", "researcher",
+          "{question} Antal omnämnanden per punkt, alternativ 1–3 sammantaget.", RANKINGS,
+          "researcher_point_totals", alt="Liggande stapeldiagram, punkterna ordnade efter antal omnämnanden.",
+          parts=True, at=5, sheet="Punkter totalt", sheet_title="Omnämnanden per punkt, alternativ 1–3 sammantaget"),
+    Entry("researcher-alternatives-table", "table", "researcher", "{question} (alternativ {alternative})",
+          RANKINGS, "researcher_mentions", parts=True, sheet="Omnamnanden",
+          sheet_title="Omnämnanden per fråga, alternativ och punkt i handlingsplanen"),
+    Entry("researcher-open-answers-table", "table", "researcher", "Öppna svar: {question}.",
+          Source("{appendix} (fråga 2), sammanfattad i {report}", "data/raw/researcher_open_answers.csv"),
+          "researcher_open_answers", parts=True, sheet="Oppna svar", sheet_title="Öppna svar: teman och antal omnämnanden"),
+    Entry("administration-facts-table", "table", "administration", "Fakta om {name}.",
+          Source("{report}, avsnittet om {name}", "data/raw/district_facts.csv"), "district_facts", numbered=False,
+          sheet="Fakta stadsdelar", sheet_title="Fakta om stadsdelsförvaltningarna"),
+    Entry("administration-trend", "diagram", "administration",
+          "Personalrörlighet bland {profession} i {name}, {years}, jämfört med alla stadsdelar (streckad linje).",
+          Source("Stadsledningskontoret, i {report}, {table}", "data/raw/turnover.csv"), "turnover",
+          alt="Linjediagram.", per_page=True, at=6),
+    Entry("administration-turnover-table", "table", "administration",
+          "Personalrörlighet bland {profession} i {name} per år.",
+          Source("Stadsledningskontoret, i {report}, {table}", "data/raw/turnover.csv"), "turnover", numbered=False),
+    Entry("administration-survey-table", "table", "administration", "Andel positiva svar i {name} per mättillfälle.",
+          SURVEY_SOURCE, "survey_shares", numbered=False),
+    Entry("audit-counts-table", "table", "audit", "Avstämda uppgifter efter utfall.", CLAIMS, "reconciliation"),
+    Entry("audit-mismatches-table", "table", "audit",
+          "Publicerade uppgifter som avviker från rapportens egna tabeller.",
+          Source("data/raw/published_claims.csv; beräknat från data/raw/. Kontroll-id i första kolumnen"),
+          "reconciliation"),
+    Entry("audit-reconciliation-sheet", "table", "audit",
+          "Avstämning av publicerade uppgifter mot rapportens egna tabeller",
+          Source("data/raw/published_claims.csv, omräknat från data/raw/"), "reconciliation", numbered=False,
+          sheet="Avstamning", sheet_title="Avstämning av publicerade uppgifter mot rapportens egna tabeller"),
+]
+BY_ID = {entry.id: entry for entry in ENTRIES}
+
+# The table in which the report itself published each profession's turnover (Tabell 1 and 2 of seed 002).
+TURNOVER_SOURCE_TABLE = dict(zip(PROFESSIONS, ["Tabell 1", "Tabell 2"]))
+
+
+@lru_cache(maxsize=1)
+def _params():
+    return config.load()
+
+
+def _slots() -> dict[str, tuple[int, str | None]]:
+    """id → (number, group) for every numbered entry, by kind and series, in the entries' order."""
+    slots, counters, groups = {}, {}, {}
+    for entry in ENTRIES:
+        if not entry.numbered:
+            continue
+        counter = (entry.kind, entry.series)
+        if entry.group and entry.group in groups:
+            slots[entry.id] = (groups[entry.group], entry.group)
+            continue
+        counters[counter] = entry.at if entry.at is not None else counters.get(counter, 0) + 1
+        slots[entry.id] = (counters[counter], entry.group)
+        if entry.group:
+            groups[entry.group] = counters[counter]
+    return slots
+
+
+def number(entry_id: str, part: int | None = None, page: int | None = None) -> str:
+    """'Tabell 1', 'Diagram 1b', 'Tabell 5c', 'Diagram E2', 'Diagram 7a' (``page`` 1, ``part`` 0)."""
+    entry = entry_of(entry_id)
+    if not entry.numbered:
+        raise ValueError(f"{entry_id} is not numbered in pipeline/present/contents.py")
+    base, group = _slots()[entry.id]
+    letter = ""
+    if group:
+        members = [e.id for e in ENTRIES if e.group == group]
+        letter = LETTERS[members.index(entry.id)]
+    if entry.parts or entry.per_page:
+        if part is None:
+            raise ValueError(f"{entry_id} is numbered per instance: give part=0, 1, …")
+        letter = LETTERS[part]
+    if entry.per_page:
+        if page is None:
+            raise ValueError(f"{entry_id} is numbered per administration page: give page=0, 1, …")
+        base += page
+    return f"{KIND_WORD[entry.kind]} {entry.series}{base}{letter}"
+
+
+def whole_number(entry_id: str) -> str:
+    """The number without an instance's letter: 'Tabell 5' for Tabell 5a–5f (the workbook's sheet)."""
+    entry = entry_of(entry_id)
+    base, _ = _slots()[entry.id]
+    return f"{KIND_WORD[entry.kind]} {entry.series}{base}"
+
+
+def sheet_name(entry: Entry) -> str:
+    """The workbook tab: 'Tabell 1 Bistandshandlaggare' for a numbered table, else the entry's own name."""
+    return f"{whole_number(entry.id)} {entry.sheet}" if entry.numbered and entry.kind == "table" else entry.sheet
+
+
+def sheet_title(entry: Entry) -> str:
+    return f"{whole_number(entry.id)}. {entry.sheet_title}" if entry.numbered and entry.kind == "table" \
+        else entry.sheet_title
+
+
+def sheets() -> list[Entry]:
+    """The entries the workbook gives a sheet of its own, in the report's order."""
+    return [e for e in ENTRIES if e.sheet]
+
+
+def entry_of(entry_id: str) -> Entry:
+    try:
+        return BY_ID[entry_id]
+    except KeyError:
+        raise KeyError(f"no table or diagram '{entry_id}' in pipeline/present/contents.py") from None
+
+
+def caption(entry_id: str, part: int | None = None, page: int | None = None, **fields) -> str:
+    """The caption as printed: the number (when numbered), then the entry's text with ``fields`` filled in."""
+    entry = entry_of(entry_id)
+    text = entry.caption.format(**fields)
+    return f"{number(entry_id, part, page)}. {text}" if entry.numbered else text
+
+
+def source(entry_id: str, synthetic: bool = False, **fields) -> str:
+    """The 'Källa' line's text; the survey's entries cite the demo generator when the answers are synthetic."""
+    entry = entry_of(entry_id)
+    cited = SURVEY_DEMO_SOURCE if synthetic and entry.source is SURVEY_SOURCE else entry.source
+    return cited.text(**fields)
+
+
+def numbered(kind: str | None = None) -> list[Entry]:
+    return [e for e in ENTRIES if e.numbered and (kind is None or e.kind == kind)]
+
+
+REFERENCE = re.compile(r"\{numref\}`([a-z0-9-]+)`")
+
+
+def resolve_references(text: str, where: str = "") -> str:
+    """Replace every ``{numref}`id``` in narrative text with the entry's number ('Diagram 1a')."""
+    def replace(match):
+        entry_id = match.group(1)
+        if entry_id not in BY_ID:
+            raise KeyError(f"{where or 'text'} refers to '{entry_id}', which pipeline/present/contents.py does not "
+                           f"declare; declared are: {', '.join(BY_ID)}")
+        return number(entry_id)
+    return REFERENCE.sub(replace, text)

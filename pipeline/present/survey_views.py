@@ -1,0 +1,296 @@
+"""The survey section's tables, diagrams and sentences, as HTML for the notebook.
+
+Everything here reads ``survey_shares`` (processed, suppressed) and never the answers.
+When the answers are synthetic every table and diagram carries the label
+"Syntetiska demonstrationsdata". The report's own survey tables were in Bilaga 3, which
+is not among the sources, so this section numbers its own: Diagram E1–E3 and Tabell
+E1–E3 (E for enkät), which cannot be mistaken for Tabell 1–4 of the main text.
+"""
+import pandas as pd
+
+from pipeline.present import charts, htmlblocks as hb, sources
+from pipeline import formatting as fmt
+from pipeline.process import survey
+
+ALL_OCCASIONS = "Samtliga tillfällen"
+POOLED = "de tre påståendena sammantagna"
+
+
+def source(synthetic: bool) -> str:
+    """The 'Källa' line: honest about synthetic answers; a real export is named but never published."""
+    if synthetic:
+        return (f"Syntetiska demonstrationsdata med samma struktur som medarbetarenkäten i {sources.REPORT}, "
+                "Bilaga 3; påhittade svar från pipeline/tools/survey_demo.py. Rådata: data/raw/survey_responses.csv.")
+    return (f"Medarbetarenkäten till socialsekreterare och biståndshandläggare, {sources.REPORT}, Bilaga 3. "
+            "Rådata: enkätexporten på individnivå, som inte publiceras.")
+
+
+def _suppression_note(min_respondents: int) -> str:
+    return (f"{fmt.EN_DASH} = redovisas inte: färre än {min_respondents} svar, eller en grupp som döljs för att "
+            "en sådan grupp inte ska kunna räknas fram ur stadens totalsiffra.")
+
+
+def _range(occasions: list[str]) -> str:
+    return fmt.year_range(occasions[0], occasions[-1])
+
+
+def opening(synthetic: bool) -> str:
+    """The badge and one sentence on why, at the top of the section; nothing for a real export."""
+    if not synthetic:
+        return ""
+    return hb.synthetic_badge() + hb.paragraph(
+        "Svaren på individnivå är inte offentliga, eftersom enkäten inte var anonym. Avsnittet visar därför hur "
+        "sammanställningen fungerar med påhittade svar som har enkätens struktur och som är framtagna så att de "
+        "återger rapportens slutsatser. Siffrorna är inte stadens resultat. Med den verkliga exporten byggs "
+        "avsnittet om med samma kod, utan markeringen.")
+
+
+def statements(shares: pd.DataFrame) -> str:
+    """The three statements and the scale, and how many answered, from the data."""
+    occasions = survey.occasions(shares)
+    city = shares[(shares["group_type"] == "city")]
+    items = "".join(f"<li>{hb.escape(text)}</li>" for text in survey.STATEMENTS.values())
+    positive, neutral, negative = (fmt.join_words([f"”{a}”" for a in answers])
+                                   for answers in survey.ANSWER_GROUPS.values())
+    counts = city.dropna(subset=["n"]).groupby("occasion")["n"].max()
+    text = (f"Svaren ges på en femgradig skala. I sammanställningen räknas {positive} som positiva svar, "
+            f"{neutral} som neutrala och {negative} som negativa. Enkäten besvarades vid {len(occasions)} "
+            f"mättillfällen, {_range(occasions)}, med mellan {fmt.number(counts.min())} och "
+            f"{fmt.number(counts.max())} svar per påstående och tillfälle.")
+    return f'<ul class="statements">{items}</ul>' + hb.paragraph(text)
+
+
+def caution(params) -> str:
+    """How small groups are protected, with the threshold from report.yml."""
+    n = params.survey_min_respondents
+    return hb.paragraph(
+        f"I sammanställningen redovisas andelar bara för grupper med minst {n} svar. För mindre grupper visas "
+        f"varken andelar eller antal svar ({fmt.EN_DASH} i tabellerna). Om en enda grupp skulle döljas vid ett "
+        "mättillfälle döljs också den minsta av de övriga, så att den dolda gruppen inte kan räknas fram som "
+        "skillnaden mot hela staden. Inga enskilda svar, svarande eller fritextkommentarer finns med i rapporten "
+        "eller i de publicerade datafilerna.")
+
+
+# ----------------------------------------------------------------------------- the city
+
+def _majority_exceptions(shares: pd.DataFrame) -> list[str]:
+    rows = survey.published(shares[shares["group_type"].isin(["city", "area"])])
+    low = rows[rows["positive_share"] <= 0.5]
+    return [f"{r.group} ({survey.STATEMENT_SHORT[r.statement].lower()}, {r.occasion})" for r in low.itertuples()]
+
+
+def city_summary(shares: pd.DataFrame) -> str:
+    """The report's findings for the whole city, computed: majority, overall trend, recommending."""
+    occasions = survey.occasions(shares)
+    exceptions = _majority_exceptions(shares)
+    if not exceptions:
+        majority = (f"Vid samtliga {len(occasions)} mättillfällen var en majoritet av de svarande positiv till vart "
+                    "och ett av de tre påståendena, i hela staden och inom varje verksamhetsområde.")
+    else:
+        majority = ("En majoritet av de svarande var positiv till påståendena vid de flesta mättillfällen, men inte "
+                    f"för {fmt.join_words(exceptions)}.")
+    pooled = survey.all_statements(shares, "city")
+    first, last = pooled.iloc[0], pooled.iloc[-1]
+    peak = pooled.loc[pooled["positive_share"].idxmax()]
+    before_peak = pooled.loc[:pooled["positive_share"].idxmax(), "positive_share"].tolist()
+    rising = len(before_peak) > 2 and all(a < b for a, b in zip(before_peak, before_peak[1:]))
+    path = (f"ökade vid varje mättillfälle till {fmt.percent(peak['positive_share'])} {peak['occasion']}"
+            if rising else f"var som högst {fmt.percent(peak['positive_share'])} {peak['occasion']}")
+    difference = last["positive_share"] - first["positive_share"]
+    if abs(difference) < 0.02:
+        level = f"i nivå med {first['occasion']}"
+    else:
+        level = f"{fmt.percent_points(difference)} {'högre' if difference > 0 else 'lägre'} än {first['occasion']}"
+    overall = (f"Andelen positiva svar, {POOLED}, var {fmt.percent(first['positive_share'])} {first['occasion']}, "
+               f"{path} och var {fmt.percent(last['positive_share'])} {last['occasion']}, {level}.")
+    recommend = survey.statement_series(shares, "rekommendera")
+    r_first, r_last = recommend.iloc[0], recommend.iloc[-1]
+    change = r_last["positive_share"] - r_first["positive_share"]
+    direction = "en minskning" if change < 0 else "en ökning"
+    recommending = (f"Andelen som kan rekommendera sin arbetsplats till andra var {fmt.percent(r_first['positive_share'])} "
+                    f"{r_first['occasion']} och {fmt.percent(r_last['positive_share'])} {r_last['occasion']}, "
+                    f"{direction} med {fmt.percent_points(change)}.")
+    return hb.paragraph(" ".join([majority, overall, recommending]))
+
+
+def city_trend(shares: pd.DataFrame, synthetic: bool) -> str:
+    """Diagram E1: the positive share of each statement, whole city, by occasion."""
+    occasions = survey.occasions(shares)
+    lines, data = [], {}
+    for statement, text in survey.STATEMENTS.items():
+        series = survey.statement_series(shares, statement).set_index("occasion")["positive_share"].reindex(occasions)
+        lines.append({"label": text, "shares": series.tolist()})
+        data[survey.STATEMENT_SHORT[statement]] = [fmt.percent(v) for v in series.tolist()]
+    png = charts.share_trend(occasions, lines, "Andel positiva svar")
+    caption = (f"Diagram E1. Andel positiva svar (stämmer mycket eller ganska bra) per påstående, hela staden, "
+               f"{_range(occasions)}.")
+    alt = "Linjediagram, en linje per påstående. " + " ".join(
+        f"{line['label']}: {fmt.percent(line['shares'][0])} {occasions[0]} och "
+        f"{fmt.percent(line['shares'][-1])} {occasions[-1]}." for line in lines)
+    table = pd.DataFrame(data, index=pd.Index(occasions, name="Mättillfälle"))
+    return hb.figure(png, alt, caption, source(synthetic), table, synthetic=synthetic)
+
+
+def city_table(shares: pd.DataFrame, synthetic: bool) -> str:
+    """Tabell E1: positive, neutral and negative shares and answers per statement and occasion."""
+    rows = shares[shares["group_type"] == "city"]
+    occasions = survey.occasions(shares)
+    index, records = [], []
+    for statement in survey.STATEMENTS:
+        for occasion in occasions:
+            cell = rows[(rows["statement"] == statement) & (rows["occasion"] == occasion)]
+            if cell.empty:
+                continue
+            cell = cell.iloc[0]
+            index.append(survey.STATEMENT_SHORT[statement])
+            records.append({"Mättillfälle": occasion, "Positiva": fmt.percent(cell["positive_share"]),
+                            "Neutrala": fmt.percent(cell["neutral_share"]),
+                            "Negativa": fmt.percent(cell["negative_share"]),
+                            "Antal svar": fmt.number(cell["n"]) if not bool(cell["suppressed"]) else fmt.EN_DASH})
+    frame = pd.DataFrame(records, index=index)
+    caption = (f"Tabell E1. Andel positiva, neutrala och negativa svar per påstående och mättillfälle, hela staden, "
+               f"{_range(occasions)}.")
+    note = "Obesvarade påståenden räknas inte med i antalet svar."
+    return hb.table(frame, caption, source(synthetic) + " " + note, row_header="Påstående",
+                    numeric_columns=["Positiva", "Neutrala", "Negativa", "Antal svar"], synthetic=synthetic,
+                    css="survey")
+
+
+# ----------------------------------------------------------------------------- areas
+
+def _pooled_wide(shares: pd.DataFrame, group_type: str) -> pd.DataFrame:
+    pooled = survey.all_statements(shares, group_type)
+    return pooled.pivot(index="group", columns="occasion", values="positive_share")[survey.occasions(shares)]
+
+
+def area_summary(shares: pd.DataFrame) -> str:
+    """Which areas, unlike the others, improved between the last two occasions."""
+    occasions = survey.occasions(shares)
+    if len(occasions) < 2:
+        return ""
+    before, last = occasions[-2], occasions[-1]
+    wide = _pooled_wide(shares, "area")
+    wide = wide.reindex([a for a in survey.AREAS if a in wide.index])
+    change = (wide[last] - wide[before]).dropna()
+    better = [a for a in change.index if change[a] > 0]
+    worse = [a for a in change.index if change[a] <= 0]
+    city = _pooled_wide(shares, "city").iloc[0]
+    city_direction = "minskade" if city[last] < city[before] else "ökade"
+    parts = [f"Mellan {before} och {last} {city_direction} andelen positiva svar i hela staden "
+             f"({fmt.percent(city[before])} och {fmt.percent(city[last])})."]
+    if better and worse and len(better) < len(worse):
+        details = fmt.join_words([f"{a} ({fmt.percent(wide.loc[a, before])} och {fmt.percent(wide.loc[a, last])})"
+                                  for a in better])
+        parts.append(f"Till skillnad från övriga verksamhetsområden ökade andelen inom {details}.")
+    elif better:
+        parts.append(f"Andelen ökade inom {fmt.join_words(better)} och minskade inom {fmt.join_words(worse) or 'inget'}.")
+    else:
+        parts.append("Andelen minskade inom samtliga verksamhetsområden.")
+    return hb.paragraph(" ".join(parts))
+
+
+def area_trend(shares: pd.DataFrame, synthetic: bool) -> str:
+    """Diagram E2: one small panel per area against the whole city."""
+    occasions = survey.occasions(shares)
+    wide = _pooled_wide(shares, "area")
+    city = _pooled_wide(shares, "city").iloc[0].tolist()
+    areas = [a for a in survey.AREAS if a in wide.index]
+    panels = [{"label": a, "shares": wide.loc[a].tolist(), "reference": city} for a in areas]
+    png = charts.share_multiples(occasions, panels, reference_label=survey.CITY)
+    caption = (f"Diagram E2. Andel positiva svar per verksamhetsområde, {POOLED}, {_range(occasions)}, "
+               "jämfört med hela staden (streckad linje).")
+    alt = (f"{len(areas)} små linjediagram, ett per verksamhetsområde. " + " ".join(
+        f"{a}: {fmt.percent(wide.loc[a].iloc[0])} {occasions[0]} och {fmt.percent(wide.loc[a].iloc[-1])} "
+        f"{occasions[-1]}." for a in areas))
+    data = wide.loc[areas].apply(lambda column: column.map(fmt.percent))
+    data.columns = list(occasions)
+    data.index.name = "Verksamhetsområde"
+    return hb.figure(png, alt, caption, source(synthetic), data, synthetic=synthetic)
+
+
+def area_table(shares: pd.DataFrame, params, synthetic: bool) -> str:
+    """Tabell E2: pooled positive share and answers per area and occasion, whole city last."""
+    occasions = survey.occasions(shares)
+    frames = []
+    for group_type in ["area", "city"]:
+        pooled = survey.all_statements(shares, group_type)
+        pooled["cell"] = [hb.stacked(fmt.percent(s), f"{fmt.number(n)} svar") if not hidden
+                          else hb.stacked(fmt.EN_DASH, "") for s, n, hidden in
+                          zip(pooled["positive_share"], pooled["n"], pooled["suppressed"])]
+        frames.append(pooled.pivot(index="group", columns="occasion", values="cell"))
+    wide = pd.concat(frames)
+    wide = wide.reindex([a for a in survey.AREAS if a in wide.index] + [survey.CITY])[occasions]
+    wide = wide.apply(lambda column: column.map(lambda v: v if isinstance(v, str) else hb.stacked(fmt.EN_DASH, "")))
+    wide.columns = list(occasions)
+    caption = (f"Tabell E2. Andel positiva svar per verksamhetsområde och mättillfälle, {POOLED}, "
+               f"{_range(occasions)}.")
+    note = ("Antal svar är svaren på de tre påståendena tillsammans (ungefär tre per svarande). "
+            + _suppression_note(params.survey_min_respondents))
+    return hb.table(wide, caption, source(synthetic) + " " + note, row_header="Verksamhetsområde",
+                    synthetic=synthetic, css="survey", row_css={survey.CITY: "total"})
+
+
+# ----------------------------------------------------------------------------- administrations
+
+def administration_summary(shares: pd.DataFrame, params) -> str:
+    """The lowest and highest administrations over all occasions, and those never shown."""
+    ranked = survey.ranking(shares)
+    if len(ranked) < 6:
+        return hb.paragraph("För få förvaltningar har tillräckligt många svar för en jämförelse.")
+    low = ranked.iloc[::-1].head(3)
+    high = ranked.head(3)
+    def named(row) -> str:
+        return f"{row.group} ({fmt.percent(row.positive_share)})"
+    low_rows, high_rows = list(low.itertuples()), list(high.itertuples())
+    sentences = [
+        f"Över samtliga mättillfällen, {POOLED}, hade {named(low_rows[0])} lägst andel positiva svar, följt av "
+        f"{fmt.join_words([named(r) for r in low_rows[1:]])}.",
+        f"Högst andel hade {fmt.join_words([named(r) for r in high_rows])}.",
+    ]
+    hidden = survey.groups_never_shown(shares)
+    if hidden:
+        sentences.append(f"{fmt.join_words(hidden)} redovisas inte vid något mättillfälle, eftersom svaren "
+                         f"där är för få (färre än {params.survey_min_respondents}).")
+    return hb.paragraph(" ".join(sentences))
+
+
+def administration_ranking(shares: pd.DataFrame, synthetic: bool) -> str:
+    """Diagram E3: administrations ranked by their positive share over all occasions."""
+    ranked = survey.ranking(shares)
+    occasions = survey.occasions(shares)
+    city = survey.ranking(shares, "city").iloc[0]
+    png = charts.ranked_shares(ranked["group"].tolist(), ranked["positive_share"].tolist(), "Andel positiva svar",
+                               reference=float(city["positive_share"]), reference_label=survey.CITY)
+    caption = (f"Diagram E3. Andel positiva svar per förvaltning, {POOLED}, samtliga mättillfällen "
+               f"{_range(occasions)}, högst överst; streckad linje: hela staden.")
+    top, bottom = ranked.iloc[0], ranked.iloc[-1]
+    alt = (f"Liggande stapeldiagram över {len(ranked)} förvaltningar. Högst {top['group']} "
+           f"({fmt.percent(top['positive_share'])}), lägst {bottom['group']} ({fmt.percent(bottom['positive_share'])}); "
+           f"hela staden {fmt.percent(city['positive_share'])}.")
+    data = pd.DataFrame({"Andel positiva": [fmt.percent(s) for s in ranked["positive_share"]],
+                         "Antal svar": [fmt.number(n) for n in ranked["n"]],
+                         "Mättillfällen": [str(k) for k in ranked["occasions"]]},
+                        index=pd.Index(ranked["group"].tolist(), name="Förvaltning"))
+    return hb.figure(png, alt, caption, source(synthetic), data, synthetic=synthetic)
+
+
+def administration_table(shares: pd.DataFrame, params, synthetic: bool) -> str:
+    """Tabell E3: each administration's pooled positive share per occasion and over all, ranked."""
+    occasions = survey.occasions(shares)
+    ranked = survey.ranking(shares)
+    pooled = survey.all_statements(shares, "administration")
+    pooled["cell"] = [fmt.EN_DASH if hidden else fmt.percent(s)
+                      for s, hidden in zip(pooled["positive_share"], pooled["suppressed"])]
+    wide = pooled.pivot(index="group", columns="occasion", values="cell").reindex(columns=occasions)
+    order = ranked["group"].tolist() + [g for g in survey.groups_never_shown(shares) if g not in ranked["group"].tolist()]
+    wide = wide.reindex(order).fillna(fmt.EN_DASH)
+    overall = ranked.set_index("group")["positive_share"]
+    wide[ALL_OCCASIONS] = [fmt.percent(overall[g]) if g in overall.index else fmt.EN_DASH for g in wide.index]
+    wide.columns = [str(c) for c in wide.columns]
+    wide.index.name = None
+    caption = (f"Tabell E3. Andel positiva svar per förvaltning och mättillfälle, {POOLED}, {_range(occasions)}, "
+               "i ordning efter andelen för samtliga tillfällen.")
+    note = ("Samtliga tillfällen = positiva svar delat med alla svar vid de tillfällen som redovisas. "
+            + _suppression_note(params.survey_min_respondents))
+    return hb.table(wide, caption, source(synthetic) + " " + note, row_header="Förvaltning", synthetic=synthetic,
+                    css="survey")

@@ -1,0 +1,153 @@
+"""The turnover chapter: its diagrams, tables and sentences, as blocks for the notebook.
+
+Numbers, captions and sources come from ``contents`` (the entries ``turnover-*-<profession>``);
+the figures from ``pipeline.process.turnover``.
+"""
+import pandas as pd
+
+from pipeline import formatting as fmt
+from pipeline.present import blocks, charts, contents
+from pipeline.process import turnover
+
+
+def _slug(profession: str) -> str:
+    return profession.replace("å", "a").replace("ä", "a")
+
+
+def _source(profession: str) -> str:
+    return contents.source(f"turnover-table-{_slug(profession)}")
+
+
+def trend_alt(label: str, years: list[int], rates: list[float]) -> str:
+    """Text alternative for a rate line: first, highest and last value."""
+    known = [(y, r) for y, r in zip(years, rates) if r == r]
+    if not known:
+        return f"{label}: inga värden."
+    first, last = known[0], known[-1]
+    peak = max(known, key=lambda p: p[1])
+    text = f"{label}: {fmt.percent(first[1])} {first[0]}"
+    if peak not in (first, last):
+        text += f", högst {fmt.percent(peak[1])} {peak[0]}"
+    return text + f" och {fmt.percent(last[1])} {last[0]}."
+
+
+def trend_sentence(processed: pd.DataFrame, profession: str, administration: str, reference_year: int,
+                   where: str) -> str:
+    """'Personalrörligheten bland X i Y var A % <reference year> och B % <last year>, en minskning med C procentenheter.'"""
+    change = turnover.change_since(processed, profession, administration, reference_year)
+    if change is None:
+        return f"Det finns inga jämförbara uppgifter om personalrörligheten bland {profession} {where} sedan {reference_year}."
+    direction = ("en minskning" if change["change"] < 0 else "en ökning") if round(change["change"], 4) else "oförändrat"
+    amount = f" med {fmt.percent_points(change['change'])}" if direction != "oförändrat" else ""
+    return (
+        f"Personalrörligheten bland {profession} {where} var {fmt.percent(change['from_rate'])} {change['from_year']} "
+        f"och {fmt.percent(change['to_rate'])} {change['to_year']}, {direction}{amount}."
+    )
+
+
+def example_sentence(processed: pd.DataFrame, profession: str, administration: str, year: int) -> str:
+    """The report's reading guide: 'I <administration> <year> slutade 4 av 26 tillsvidareanställda …'."""
+    row = turnover.series(processed, profession, administration)
+    row = row[row["year"] == year].iloc[0]
+    return (f"Som exempel: I {administration} {year} slutade {int(row['ended'])} av {int(row['headcount'])} "
+            f"tillsvidareanställda {profession}.")
+
+
+def city_trend(processed: pd.DataFrame, administrations: pd.DataFrame, profession: str) -> blocks.Figure:
+    """The all-districts rate by year (entry ``turnover-trend-<profession>``)."""
+    name = turnover.all_districts_name(administrations)
+    rows = turnover.series(processed, profession, name)
+    years, rates = rows["year"].tolist(), rows["rate"].tolist()
+    png = charts.rate_trend(years, [{"label": name, "rates": rates}])
+    data = pd.DataFrame({"Slutat/anställda": [fmt.ratio(e, h) for e, h in zip(rows["ended"], rows["headcount"])],
+                         "Personalrörlighet": [fmt.percent(r) for r in rates]},
+                        index=pd.Index([str(y) for y in years], name="År"))
+    entry = f"turnover-trend-{_slug(profession)}"
+    caption = contents.caption(entry, profession=profession, years=fmt.year_range(years[0], years[-1]))
+    alt = (contents.entry_of(entry).alt + " "
+           + trend_alt(f"Personalrörlighet bland {profession} i alla stadsdelar", years, rates))
+    return blocks.Figure(rows, png, alt, caption, _source(profession), data)
+
+
+def district_multiples(processed: pd.DataFrame, administrations: pd.DataFrame, profession: str) -> blocks.Figure:
+    """One small panel per district against all districts (entry ``turnover-districts-<profession>``)."""
+    name = turnover.all_districts_name(administrations)
+    reference = turnover.series(processed, profession, name)
+    years = reference["year"].tolist()
+    districts = fmt.swedish_sorted(administrations.loc[administrations["type"] == "district", "name"])
+    panels, rows = [], {}
+    for district in districts:
+        own = turnover.series(processed, profession, district).set_index("year")["rate"].reindex(years)
+        panels.append({"label": district, "rates": own.tolist(), "reference": reference["rate"].tolist()})
+        rows[district] = [fmt.percent(r) for r in own.tolist()]
+    png = charts.small_multiples(years, panels, reference_label=name)
+    caption = contents.caption(f"turnover-districts-{_slug(profession)}", profession=profession,
+                               years=fmt.year_range(years[0], years[-1]))
+    latest = turnover.profession_rows(processed, profession)
+    shown = latest[latest["administration"].isin([*districts, name])].reset_index(drop=True)
+    latest = latest[(latest["year"] == years[-1]) & (latest["administration_type"] == "district")].dropna(subset=["rate"])
+    high = latest.loc[latest["rate"].idxmax()]
+    low = latest.loc[latest["rate"].idxmin()]
+    alt = (f"{len(districts)} små linjediagram, ett per stadsdel. {years[-1]} var rörligheten högst i "
+           f"{high['administration']} ({fmt.percent(high['rate'])}) och lägst i {low['administration']} "
+           f"({fmt.percent(low['rate'])}); alla stadsdelar sammantaget {fmt.percent(reference['rate'].iloc[-1])}.")
+    data = pd.DataFrame(rows, index=[str(y) for y in years]).T
+    data.index.name = "Stadsdel"
+    return blocks.Figure(shown, png, alt, caption, _source(profession), data)
+
+
+def _grid(rows: pd.DataFrame, administrations: pd.DataFrame) -> pd.DataFrame:
+    """One row per administration in the report's order, 'ended/headcount' over 'rate' per year."""
+    cells = rows.assign(cell=[blocks.stacked(fmt.ratio(e, h), fmt.percent(r) if h > 0 else "")
+                              for e, h, r in zip(rows["ended"], rows["headcount"], rows["rate"])])
+    grid = cells.pivot(index="administration", columns="year", values="cell")
+    order = administrations.set_index("name")["table_order"]
+    grid = grid.loc[sorted(grid.index, key=lambda n: order[n])]
+    grid.columns = [str(c) for c in grid.columns]
+    grid.index.name = None
+    return grid.apply(lambda column: column.map(lambda v: v if isinstance(v, str) else blocks.stacked(fmt.EN_DASH, "")))
+
+
+def table(processed: pd.DataFrame, administrations: pd.DataFrame, profession: str) -> blocks.Table:
+    """'ended/headcount (rate)' per administration and year (entry ``turnover-table-<profession>``)."""
+    rows = turnover.profession_rows(processed, profession).reset_index(drop=True)
+    grid = _grid(rows, administrations)
+    years = list(grid.columns)
+    caption = contents.caption(f"turnover-table-{_slug(profession)}", Profession=profession.capitalize(),
+                               years=fmt.year_range(years[0], years[-1]))
+    note = ("Raden Stadsdelar total är summan av stadsdelarnas rader. "
+            f"Rörligheten beräknas inte där antalet anställda är 0 (visas som {fmt.ratio(0, 0)}).")
+    return blocks.Table(rows, grid, caption, _source(profession) + " " + note, row_header="Förvaltning",
+                        css="turnover", row_css={turnover.all_districts_name(administrations): "total"})
+
+
+def summary(processed: pd.DataFrame, administrations: pd.DataFrame, profession: str,
+            reference_year: int) -> blocks.Text:
+    """The computed sentences before the chapter's diagrams."""
+    name = turnover.all_districts_name(administrations)
+    rows = turnover.series(processed, profession, name)
+    first, last = rows.iloc[0], rows.iloc[-1]
+    peak_year, peak_rate = turnover.peak_year(processed, profession, name)
+    sentences = [
+        f"I alla stadsdelar sammantaget slutade {fmt.number(first['ended'])} av {fmt.number(first['headcount'])} "
+        f"tillsvidareanställda {profession} {int(first['year'])} ({fmt.percent(first['rate'])}) och "
+        f"{fmt.number(last['ended'])} av {fmt.number(last['headcount'])} {int(last['year'])} "
+        f"({fmt.percent(last['rate'])}).",
+        f"Rörligheten var högst {peak_year} ({fmt.percent(peak_rate)}).",
+        trend_sentence(processed, profession, name, reference_year, "i stadsdelarna"),
+    ]
+    return blocks.Text(" ".join(sentences))
+
+
+def totals_check(totals: pd.DataFrame) -> blocks.Text:
+    """Whether the published 'Stadsdelar total' rows equal the sum of the districts."""
+    disagree = totals[~totals["agrees"].astype(bool)]
+    if disagree.empty:
+        return blocks.Text(
+            f"Kontroll: raden Stadsdelar total i tabellerna stämmer för alla {len(totals)} kombinationer av "
+            "yrkesgrupp och år med summan av stadsdelarnas rader i rådata.", css="finding")
+    items = "; ".join(
+        f"{r.profession} {r.year}: publicerat {r.ended_published}/{r.headcount_published}, "
+        f"summa {r.ended_computed}/{r.headcount_computed}" for r in disagree.itertuples())
+    return blocks.Text(f"Kontroll: raden Stadsdelar total avviker från summan av stadsdelarna för {items}.",
+                       css="finding")

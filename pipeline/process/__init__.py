@@ -1,0 +1,1 @@
+"""Tidy datasets and the computations per topic, from validated tables."""

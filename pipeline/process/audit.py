@@ -1,0 +1,186 @@
+"""Reconciliation of the published report against its own tables.
+
+Every numeric statement in ``data/raw/published_claims.csv`` names the measure it should
+equal. Each measure is recomputed here from the processed tables, and the claim gets a
+status: ``ok``, ``mismatch`` or ``not_checkable`` (with the reason). A mismatch is a
+finding about the published report, not an error: the build goes on.
+
+Comparison rule: a printed figure is compared with the recomputed one rounded half up
+to as many decimals as the figure was printed with (``34,2`` → one decimal, ``100%`` →
+none). Counts are compared exactly.
+"""
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipeline.formatting import round_half_up
+from pipeline.ingest import schemas
+
+STATUSES = ["ok", "mismatch", "not_checkable"]
+COLUMNS = ["check_id", "description", "source", "published", "computed", "status"]
+
+
+class NotCheckable(Exception):
+    """The measure cannot be computed from the data at hand; the message says why."""
+
+
+@dataclass(frozen=True)
+class Measure:
+    description: str
+    compute: object  # (tables, parameters) -> float
+    is_percent: bool = False
+
+
+def _one(frame: pd.DataFrame, what: str, **where) -> pd.Series:
+    rows = frame
+    for column, value in where.items():
+        rows = rows[rows[column].astype(str) == str(value)]
+    if len(rows) != 1:
+        raise NotCheckable(f"{what}: {len(rows)} rows match {where} in the data")
+    return rows.iloc[0]
+
+
+def _turnover_cell(column):
+    def compute(t, p):
+        return float(_one(t["turnover"], "turnover", profession=p["profession"], administration=p["administration"],
+                          year=p["year"])[column])
+    return compute
+
+
+def _district_sum(column):
+    def compute(t, p):
+        rows = t["turnover"]
+        rows = rows[(rows["profession"] == p["profession"]) & (rows["year"].astype(str) == p["year"])
+                    & (rows["administration_type"] == "district")]
+        if rows.empty:
+            raise NotCheckable(f"no district rows for {p['profession']} {p['year']}")
+        return float(rows[column].sum())
+    return compute
+
+
+def _consultants(t, p):
+    return float(_one(t["consultants"], "consultants", month=p["month"], year=p["year"])["consultants"])
+
+
+def _respondents_count(t, p):
+    return float(_one(t["researcher_respondents"], "respondents", dimension=p["dimension"],
+                      category=p["category"])["count"])
+
+
+def _respondents_total(t, p):
+    rows = t["researcher_respondents"]
+    rows = rows[rows["dimension"] == p["dimension"]]
+    if rows.empty:
+        raise NotCheckable(f"no respondents by {p['dimension']} in the data")
+    return float(rows["count"].sum())
+
+
+def _respondents_percent(t, p):
+    return float(_one(t["researcher_respondents"], "respondents", dimension="area", category=p["category"])["share"]) * 100
+
+
+def _mention_rows(t, p):
+    rows = t["researcher_mentions"]
+    return rows[(rows["question"] == p["question"]) & (rows["alternative"].astype(str) == p["alternative"])]
+
+
+def _mentions_table_total(t, p):
+    rows = _mention_rows(t, p)
+    if rows.empty:
+        raise NotCheckable(f"no table {p['question']} alternative {p['alternative']}")
+    return float(rows["count"].sum())
+
+
+def _mentions_percent(t, p):
+    row = _one(_mention_rows(t, p), "mentions", point=p["point"])
+    return float(row["share"]) * 100
+
+
+def _mentions_total(t, p):
+    return float(_one(t["researcher_point_totals"], "point totals", question=p["question"], point=p["point"])["mentions"])
+
+
+def _mentions_top_first(t, p):
+    rows = _mention_rows(t, {**p, "alternative": "1"})
+    rows = rows[~rows["point"].isin(["övrigt", "ej_svar"])]
+    top = rows[rows["count"] == rows["count"].max()]
+    if len(top) != 1:
+        raise NotCheckable(f"{len(top)} points share the most first mentions")
+    return float(top.iloc[0]["point"])
+
+
+def _open_answer_count(t, p):
+    return float(_one(t["researcher_open_answers"], "open answers", question=p["question"], category=p["category"])["count"])
+
+
+MEASURES: dict[str, Measure] = {
+    "turnover_ended": Measure("ended in the table cell", _turnover_cell("ended")),
+    "turnover_headcount": Measure("headcount in the table cell", _turnover_cell("headcount")),
+    "turnover_district_sum_ended": Measure("sum of the districts' ended", _district_sum("ended")),
+    "turnover_district_sum_headcount": Measure("sum of the districts' headcount", _district_sum("headcount")),
+    "consultants": Measure("consultants counted", _consultants),
+    "respondents_count": Measure("respondents in the category", _respondents_count),
+    "respondents_total": Measure("sum of the respondents' categories", _respondents_total),
+    "respondents_percent": Measure("category's share of the respondents", _respondents_percent, is_percent=True),
+    "mentions_table_total": Measure("sum of the ranked table's rows", _mentions_table_total),
+    "mentions_percent": Measure("row's share of the ranked table", _mentions_percent, is_percent=True),
+    "mentions_total": Measure("mentions over alternatives 1–3", _mentions_total),
+    "mentions_top_first": Measure("point most often named as alternative 1", _mentions_top_first),
+    "open_answer_count": Measure("times the theme was named", _open_answer_count),
+}
+if sorted(MEASURES) != sorted(schemas.MEASURES):  # the raw schema names what published_claims.csv may ask for
+    raise ImportError(f"pipeline/process/audit.py computes {sorted(MEASURES)}, but pipeline/ingest/schemas.py MEASURES "
+                      f"names {sorted(schemas.MEASURES)}: add or remove the name in both.")
+
+
+def parse_parameters(text) -> dict[str, str]:
+    """'a=1;b=x' → {'a': '1', 'b': 'x'}."""
+    if text is None or (isinstance(text, float) and text != text) or str(text).strip() == "":
+        return {}
+    pairs = {}
+    for part in str(text).split(";"):
+        key, _, value = part.partition("=")
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def decimals_printed(written: str) -> int:
+    """How many decimals a published figure was printed with ('34.2' → 1, '100' → 0)."""
+    written = str(written)
+    return len(written.split(".", 1)[1]) if "." in written else 0
+
+
+def check(claim: dict, tables: dict[str, pd.DataFrame]) -> dict:
+    """One claim → one reconciliation row."""
+    published = float(claim["published"])
+    decimals = decimals_printed(claim.get("published_as_written", claim["published"]))
+    base = {"check_id": claim["claim_id"], "source": f"{claim['document']}, {claim['passage']}",
+            "published": published}
+    quote = f"»{claim['quote']}«"
+    measure_name = claim.get("measure")
+    if not isinstance(measure_name, str) or not measure_name:
+        reason = claim.get("note") or "no measure in the sources to recompute it from"
+        return {**base, "description": f"{quote} Not checkable: {reason}", "computed": None, "status": "not_checkable"}
+    measure = MEASURES[measure_name]
+    parameters = parse_parameters(claim.get("parameters"))
+    label = f"{measure.description} ({claim.get('parameters') or ''})"
+    try:
+        computed = measure.compute(tables, parameters)
+    except NotCheckable as exc:
+        return {**base, "description": f"{quote} Not checkable: {exc}.", "computed": None, "status": "not_checkable"}
+    rounded = round_half_up(computed, decimals) if measure.is_percent else computed
+    status = "ok" if abs(rounded - published) < 1e-9 else "mismatch"
+    shown = round_half_up(computed, max(decimals, 1)) if measure.is_percent else computed
+    return {**base, "description": f"{quote} Recomputed: {label}.", "computed": shown, "status": status}
+
+
+def reconcile(claims: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The reconciliation table, one row per published claim, in the claims' order."""
+    rows = [check(claim, tables) for claim in claims.to_dict("records")]
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def counts(reconciliation: pd.DataFrame) -> dict[str, int]:
+    """Checks made and how many ended in each status."""
+    by_status = reconciliation["status"].value_counts()
+    return {"checks": len(reconciliation), **{s: int(by_status.get(s, 0)) for s in STATUSES}}
