@@ -42,7 +42,7 @@ def _kernel_environment() -> None:
 
 def normalise(notebook: nbformat.NotebookNode, name: str = "") -> nbformat.NotebookNode:
     """Drop what differs between two runs (papermill metadata, timings, random cell ids), and write the
-    numbers of the tables and diagrams the narrative refers to (``{numref}`id``` → 'Tabell 1')."""
+    numbers of the tables and diagrams the narrative refers to (``{numref}`id``` → the number, see pipeline/present/contents.py)."""
     notebook.metadata.pop("papermill", None)
     notebook.metadata.pop("widgets", None)
     for number, cell in enumerate(notebook.cells):

@@ -119,11 +119,11 @@ ADMINISTRATIONS = RawFile(
         Column("type", "text", "district, all_districts (the report's 'Stadsdelar total', exactly one row) "
                                "or central.",
                allowed=ADMINISTRATION_TYPES),
-        Column("table_order", "int", "Row order in the report's Tabell 1 and 2; unique.", minimum=1, **AT_MOST_ROWS,
+        Column("table_order", "int", "Row order in the published report's two turnover tables; unique.", minimum=1, **AT_MOST_ROWS,
                unique=True, unique_why="two administrations in one place would be ordered by chance in the "
                                        "tables and the pages"),
-        Column("professions", "text", "Professions the administration reports turnover for (Tabell 1: "
-                                      "biståndshandläggare, Tabell 2: socialsekreterare), separated by ';'. "
+        Column("professions", "text", "Professions the administration reports turnover for (the published "
+                                      "report has one table for each), separated by ';'. "
                                       "A year is reported only when every administration has a row for each "
                                       "of its professions.",
                pattern=PROFESSION_LIST, pattern_rule="professions (" + ", ".join(PROFESSIONS) + ") separated by ';'"),
@@ -145,7 +145,7 @@ ADMINISTRATIONS = RawFile(
 TURNOVER = RawFile(
     name="turnover",
     filename="turnover.csv",
-    description="Tabell 1 and 2: permanently employed staff who ended, of those employed on 31 December of the year before.",
+    description="The published report's turnover tables: permanently employed staff who ended, of those employed on 31 December of the year before.",
     columns=[
         Column("profession", "text", "Profession.", allowed=PROFESSIONS),
         Column("administration", "text", "Administration as printed in the table.",
@@ -166,7 +166,7 @@ TURNOVER = RawFile(
 CONSULTANTS = RawFile(
     name="consultants",
     filename="consultants.csv",
-    description="Tabell 3: hired social workers on one day in April and one in November.",
+    description="The published report's consultants table: hired social workers on one day in April and one in November.",
     columns=[
         Column("year", "int", "Year of the count.", minimum="series_start", maximum="current_year",
                unit="year"),
@@ -228,9 +228,9 @@ PERCENT_AS_PRINTED = dict(
 RESEARCHER_RESPONDENTS = RawFile(
     name="researcher_respondents",
     filename="researcher_respondents.csv",
-    description="Respondents to the researcher's questionnaire, by area (Tabell 4) and by role.",
+    description="Respondents to the researcher's questionnaire, by area (the appendix's first table) and by role.",
     columns=[
-        Column("dimension", "text", "area (Tabell 4) or role (chefer/medarbetare).",
+        Column("dimension", "text", "area (the appendix's first table) or role (chefer/medarbetare).",
                allowed=RESPONDENT_DIMENSIONS),
         Column("category", "text", "Area or role as printed; 'Totalt' is the printed total row."),
         Column("count", "int", "Respondents.", minimum=0, unit="persons", **AT_MOST_STAFF),

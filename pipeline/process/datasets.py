@@ -150,13 +150,13 @@ ADMINISTRATIONS = register(Dataset(
         Field("name", "string", "Administration exactly as the report spells it."),
         Field("slug", "string", "ASCII name used in file names and links."),
         Field("type", "string", "district, all_districts or central."),
-        Field("table_order", "Int64", "Row order in the report's Tabell 1 and 2."),
+        Field("table_order", "Int64", "Row order in the report's turnover tables."),
     ],
 ))
 
 CONSULTANTS = register(Dataset(
     "consultants", "consultants.csv",
-    "Tabell 3: consultants working in the administrations on a day in April and in November.",
+    "Consultants working in the administrations on a day in April and in November.",
     [
         Field("year", "Int64", "Year of the count.", "year"),
         Field("month", "string", "april or november."),
@@ -166,7 +166,7 @@ CONSULTANTS = register(Dataset(
 
 RESEARCHER_RESPONDENTS = register(Dataset(
     "researcher_respondents", "researcher_respondents.csv",
-    "Respondents to the researcher's questionnaire by area (Tabell 4) and by role; totals recomputed.",
+    "Respondents to the researcher's questionnaire by area and by role; totals recomputed.",
     [
         Field("dimension", "string", "area or role."),
         Field("category", "string", "Area (Okänt, BOU, Ek, Funk, Psyk, Vuxen, Äldre) or role (chefer, medarbetare)."),
@@ -235,7 +235,7 @@ RECONCILIATION = register(Dataset(
 
 DISTRICT_FACTS = register(Dataset(
     "district_facts", "district_facts.csv",
-    "Each district section's opening facts, in the report's units (staff counts differ in date and definition from Tabell 1/2).",
+    "Each district section's opening facts, in the report's units (staff counts differ in date and definition from the turnover tables).",
     [
         Field("administration", "string", "District."),
         Field("inhabitants", "Int64", "Inhabitants.", "persons"),

@@ -39,8 +39,8 @@ OCCASION_COUNT = 5       # HT of survey_start, then VT/HT of the two following y
 FIRST_TERM = "HT"
 
 # Staff per administration (socialsekreterare, biståndshandläggare), close to the sizes the
-# report's district sections and Tabell 1–2 give. Äldreförvaltningen, with about one
-# biståndshandläggare in Tabell 1, has no respondents in the demo.
+# report's district sections and turnover tables give. Äldreförvaltningen, with about one
+# biståndshandläggare in the turnover table, has no respondents in the demo.
 STAFF = {
     "Bromma": (62, 44), "Enskede-Årsta-Vantör": (150, 72), "Farsta": (84, 32),
     "Hägersten-Liljeholmen": (84, 53), "Hässelby-Vällingby": (165, 60), "Kungsholmen": (36, 29),
