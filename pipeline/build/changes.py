@@ -40,6 +40,7 @@ import pandas as pd
 
 from pipeline import formatting as fmt, paths
 from pipeline.errors import InputError
+from pipeline.process.datasets import DATASETS
 
 CSV_NAME = "andringar.csv"
 HTML_NAME = "andringar.html"
@@ -52,20 +53,7 @@ PARTS = ["dataset", "audit", "sentence"]
 # edition to the next, so its other cells can be compared. A dataset not listed here is
 # compared row by row in file order (tests/test_diff.py checks that every registered
 # dataset is listed).
-KEYS = {
-    "turnover": ["profession", "administration", "year"],
-    "turnover_published_totals": ["profession", "year"],
-    "administrations": ["name"],
-    "consultants": ["year", "month"],
-    "researcher_respondents": ["dimension", "category"],
-    "researcher_mentions": ["question", "alternative", "point"],
-    "researcher_point_totals": ["question", "point"],
-    "researcher_table_totals": ["question", "alternative"],
-    "researcher_open_answers": ["question", "category"],
-    "reconciliation": ["check_id"],
-    "district_facts": ["administration"],
-    "survey_shares": ["occasion", "statement", "group_type", "group"],
-}
+KEYS = {dataset.name: list(dataset.key) for dataset in DATASETS.values()}  # rows matched by the datasets' keys
 AUDIT_FILE = "audit/reconciliation.csv"
 AUDIT_KEY = ["check_id"]
 AUDIT_COLUMNS = ["published", "computed", "status"]  # the audit results; the description is their prose

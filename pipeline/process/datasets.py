@@ -27,6 +27,7 @@ class Dataset:
     description: str
     fields: list[Field]
     companions: tuple[str, ...] = ()  # files beside it that belong to it (read with it, hashed with it)
+    key: tuple[str, ...] = ()  # the columns that name a row: make diff matches two editions' rows by them
 
     @property
     def columns(self) -> list[str]:
@@ -45,7 +46,7 @@ TURNOVER = Dataset(
         Field("headcount", "Int64", "Permanent employees on 31 December of the year before.", "persons"),
         Field("rate", "float64", "ended / headcount; empty where headcount is 0.", "fraction (0.132 = 13,2 %)"),
     ],
-)
+    key=("profession", "administration", "year"))
 
 TURNOVER_PUBLISHED_TOTALS = Dataset(
     "turnover_published_totals", "turnover_published_totals.csv",
@@ -59,7 +60,7 @@ TURNOVER_PUBLISHED_TOTALS = Dataset(
         Field("headcount_computed", "Int64", "Headcount, summed over the districts.", "persons"),
         Field("agrees", "boolean", "True when both printed cells equal the sums."),
     ],
-)
+    key=("profession", "year"))
 
 DATASETS = {d.name: d for d in [TURNOVER, TURNOVER_PUBLISHED_TOTALS]}
 
@@ -152,7 +153,7 @@ ADMINISTRATIONS = register(Dataset(
         Field("type", "string", "district, all_districts or central."),
         Field("table_order", "Int64", "Row order in the report's turnover tables."),
     ],
-))
+    key=("name",)))
 
 CONSULTANTS = register(Dataset(
     "consultants", "consultants.csv",
@@ -162,7 +163,7 @@ CONSULTANTS = register(Dataset(
         Field("month", "string", "april or november."),
         Field("consultants", "Int64", "Consultants counted that day.", "persons"),
     ],
-))
+    key=("year", "month")))
 
 RESEARCHER_RESPONDENTS = register(Dataset(
     "researcher_respondents", "researcher_respondents.csv",
@@ -173,7 +174,7 @@ RESEARCHER_RESPONDENTS = register(Dataset(
         Field("count", "Int64", "Respondents.", "persons"),
         Field("share", "float64", "count / sum of the dimension's counts.", "fraction"),
     ],
-))
+    key=("dimension", "category")))
 
 RESEARCHER_MENTIONS = register(Dataset(
     "researcher_mentions", "researcher_mentions.csv",
@@ -186,7 +187,7 @@ RESEARCHER_MENTIONS = register(Dataset(
         Field("count", "Int64", "Respondents naming the point (a blank printed cell counts as 0).", "respondents"),
         Field("share", "float64", "count / sum of the table's rows.", "fraction"),
     ],
-))
+    key=("question", "alternative", "point")))
 
 RESEARCHER_POINT_TOTALS = register(Dataset(
     "researcher_point_totals", "researcher_point_totals.csv",
@@ -197,7 +198,7 @@ RESEARCHER_POINT_TOTALS = register(Dataset(
         Field("label", "string", "The point's label."),
         Field("mentions", "Int64", "Times the point was named as alternative 1, 2 or 3.", "mentions"),
     ],
-))
+    key=("question", "point")))
 
 RESEARCHER_TABLE_TOTALS = register(Dataset(
     "researcher_table_totals", "researcher_table_totals.csv",
@@ -208,7 +209,7 @@ RESEARCHER_TABLE_TOTALS = register(Dataset(
         Field("printed_total", "Int64", "Total as printed.", "respondents"),
         Field("computed_total", "Int64", "Sum of the table's rows.", "respondents"),
     ],
-))
+    key=("question", "alternative")))
 
 RESEARCHER_OPEN_ANSWERS = register(Dataset(
     "researcher_open_answers", "researcher_open_answers.csv",
@@ -218,7 +219,7 @@ RESEARCHER_OPEN_ANSWERS = register(Dataset(
         Field("category", "string", "Theme as the researcher headed it."),
         Field("count", "Int64", "Times named.", "mentions"),
     ],
-))
+    key=("question", "category")))
 
 RECONCILIATION = register(Dataset(
     "reconciliation", "reconciliation.csv",
@@ -231,7 +232,7 @@ RECONCILIATION = register(Dataset(
         Field("computed", "float64", "The recomputed figure in the same unit; empty when not checkable."),
         Field("status", "string", "ok, mismatch or not_checkable."),
     ],
-))
+    key=("check_id",)))
 
 DISTRICT_FACTS = register(Dataset(
     "district_facts", "district_facts.csv",
@@ -247,7 +248,7 @@ DISTRICT_FACTS = register(Dataset(
         Field("bistandshandlaggare", "Int64", "Permanently employed biståndshandläggare, as the section states it.", "persons"),
         Field("approximate", "string", "Columns the report prefixes with 'ca', separated by ';'."),
     ],
-))
+    key=("administration",)))
 
 SURVEY_SHARES = register(Dataset(
     "survey_shares", "survey_shares.csv",
@@ -258,7 +259,7 @@ SURVEY_SHARES = register(Dataset(
     [
         Field("occasion", "string", "Survey occasion: VT (spring) or HT (autumn) and the year (HT followed by four digits)."),
         Field("statement", "string", "Statement id: bra_arbetssituation, gott_arbete or rekommendera "
-                                     "(texts in pipeline/process/survey.py STATEMENTS)."),
+                                     "(texts in pipeline/ingest/survey_raw.py STATEMENTS)."),
         Field("group_type", "string", "city (all respondents), area (verksamhetsområde) or administration."),
         Field("group", "string", "'Hela staden', the area, or the administration as the report spells it."),
         Field("n", "Int64", "Answers to the statement in the group (blank answers left out); empty when "
@@ -273,4 +274,4 @@ SURVEY_SHARES = register(Dataset(
                                        "protect another suppressed cell)."),
     ],
     companions=("survey_meta.json",),
-))
+    key=("occasion", "statement", "group_type", "group")))
