@@ -6,6 +6,7 @@ import pytest
 
 import pipeline
 from conftest import run_pipeline
+from pipeline.present import administration_views, contents
 from pipeline.process import administration
 from pipeline import formatting as fmt
 
@@ -50,8 +51,9 @@ def _check_turnover_figures(text: str, rows, name: str, professions: list[str]):
 def test_a_district_page_shows_both_professions_as_in_processed_data(built_project, processed):
     text = _text(built_project / "output" / "administrations" / "skarpnack.html")
     _check_turnover_figures(text, processed["turnover"], "Skarpnäck", ["biståndshandläggare", "socialsekreterare"])
-    page = administration.lookup(processed["administrations"], "Skarpnäck")
-    assert f"Diagram {page['diagram_number']}a." in text and f"Diagram {page['diagram_number']}b." in text
+    page = administration.page_index(processed["administrations"], "Skarpnäck")
+    for part in (0, 1):
+        assert f"{contents.number('administration-trend', part=part, page=page)}. " in text
 
 
 def test_aldreforvaltningen_shows_only_the_profession_it_has(built_project, processed):
@@ -68,7 +70,7 @@ def test_the_facts_of_district_facts_csv_are_the_ones_shown_on_each_page(built_p
     for facts in processed["district_facts"].to_dict("records"):
         text = _text(built_project / "output" / "administrations" / f"{pages.loc[facts['administration'], 'slug']}.html")
         for column in administration.FACT_COLUMNS:
-            assert administration.fact_value(column, facts[column]) in text, (facts["administration"], column)
+            assert administration_views.fact_value(column, facts[column]) in text, (facts["administration"], column)
 
 
 def test_the_report_holds_every_administration_chapter_in_the_reports_order(built_project, processed):

@@ -8,7 +8,7 @@ import pipeline
 from conftest import ROOT
 from pipeline.process import datasets
 from pipeline.tools import dictionary
-from pipeline.present import workbook
+from pipeline.present import contents, workbook
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +31,19 @@ def test_the_workbook_has_a_contents_sheet_then_one_sheet_per_table(book):
         assert [c.value for c in page[3]] == [header for header, _ in sheet.columns.values()]
 
 
+def test_the_sheets_are_the_registrys_in_the_reports_order_with_its_tabs_titles_and_sources():
+    sheets = workbook.sheets()
+    assert [s.entry for s in sheets] == [e.id for e in contents.sheets()]
+    for sheet, entry in zip(sheets, contents.sheets()):
+        assert (sheet.name, sheet.title, sheet.dataset) == (contents.sheet_name(entry), contents.sheet_title(entry),
+                                                            entry.dataset)
+        assert sheet.source.startswith(contents.source(entry.id, name="…").split("…")[0])
+        assert len(sheet.name) <= 31
+    turnover = [s for s in sheets if s.entry.startswith("turnover-table-")]
+    assert [s.where["profession"] for s in turnover] == list(contents.TURNOVER_SOURCE_TABLE)
+    assert [s.source for s in turnover] == [contents.source(s.entry) for s in turnover]
+
+
 def test_every_sheet_matches_its_processed_table_cell_by_cell(built_project, book):
     processed = built_project / "data" / "processed"
     frames = {name: pipeline.load(name, processed) for name in datasets.DATASETS}
@@ -51,7 +64,7 @@ def test_every_sheet_matches_its_processed_table_cell_by_cell(built_project, boo
 def test_shares_are_formatted_as_percent_with_one_decimal(book):
     from openpyxl import load_workbook
 
-    page = load_workbook(book)["Tabell 1 Bistandshandlaggare"]
+    page = load_workbook(book)[contents.sheet_name(contents.entry_of("turnover-table-bistandshandlaggare"))]
     headers = [c.value for c in page[3]]
     rate = page.cell(row=4, column=headers.index("Personalrörlighet") + 1)
     assert rate.number_format == "0.0%"
@@ -72,12 +85,39 @@ def test_every_processed_column_is_described_in_the_dictionary(built_project):
             assert f"| `{column}` |" in section, f"{path.name}: column {column} is not described"
 
 
+def _without_parameters_cells(path) -> str:
+    """A notebook's text without its parameters cell, whose defaults are report.yml's values (checked below)."""
+    import json
+
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if "parameters" not in c["metadata"].get("tags", []))
+
+
 def test_no_year_is_typed_in_the_notebooks_or_the_pipeline():
     """Years come from the data and report.yml; a literal 2013–2019 in code or notebooks is a defect."""
     offenders = []
     for path in list((ROOT / "pipeline").rglob("*.py")) + list((ROOT / "notebooks").glob("*.ipynb")) + list(
             (ROOT / "pipeline" / "templates").glob("*")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        text = _without_parameters_cells(path) if path.suffix == ".ipynb" else path.read_text(encoding="utf-8")
+        for number, line in enumerate(text.splitlines(), start=1):
             if re.search(r"(?<!\d)201[3-9](?!\d)", line):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_the_notebooks_parameters_default_to_report_yml():
+    """A notebook run on its own uses its parameters cell: the values report.yml gives the build
+    (that each notebook declares exactly what the build passes is tests/test_build.py's check)."""
+    import json
+
+    from pipeline import config
+    from pipeline.build import sections
+
+    params = config.load()
+    for notebook, names in sections.FROM_REPORT_YML.items():
+        cells = json.loads((ROOT / "notebooks" / notebook).read_text(encoding="utf-8"))["cells"]
+        cell = next(c for c in cells if "parameters" in c["metadata"].get("tags", []))
+        defaults = {}
+        exec("".join(cell["source"]), {}, defaults)
+        for name in set(names) & set(defaults):
+            assert defaults[name] == getattr(params, name), (notebook, name)

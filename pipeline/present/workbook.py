@@ -2,7 +2,9 @@
 
 Sheets hold the processed tables in long form (one row per administration and year,
 and so on) with Swedish headers, number formats, the source in a note row and frozen
-headers; the first sheet lists the others. Dates inside the file (document properties,
+headers; the first sheet lists the others. Which tables and diagrams get a sheet, in what order,
+with what tab, title and source, is pipeline/present/contents.py's to say; the columns each
+sheet shows (and their Swedish headers and number formats) are this module's. Dates inside the file (document properties,
 zip entries) are the build date, so the workbook rebuilds byte-identically.
 
 Text comes from the raw data and report.yml, which anyone may edit, so no text may become a
@@ -19,8 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.present import sources
 from pipeline.errors import InputError
+from pipeline.ingest.schemas import PROFESSIONS
+from pipeline.present import contents
 
 PERCENT = "0.0%"
 INTEGER = "#,##0"
@@ -35,60 +38,65 @@ class Sheet:
     columns: dict                  # processed column → (Swedish header, number format or None)
     source: str
     where: dict = field(default_factory=dict)  # column → value the rows must have
+    entry: str = ""                # the id of the table or diagram in pipeline/present/contents.py
 
 
-def _turnover_columns():
-    return {"administration": ("Förvaltning", None), "administration_type": ("Typ", None), "year": ("År", "0"),
-            "ended": ("Slutat", INTEGER), "headcount": ("Tillsvidareanställda 31/12 året före", INTEGER),
-            "rate": ("Personalrörlighet", PERCENT)}
+def _slug(profession: str) -> str:
+    return profession.replace("å", "a").replace("ä", "a")
+
+
+_TURNOVER = {"administration": ("Förvaltning", None), "administration_type": ("Typ", None), "year": ("År", "0"),
+             "ended": ("Slutat", INTEGER), "headcount": ("Tillsvidareanställda 31/12 året före", INTEGER),
+             "rate": ("Personalrörlighet", PERCENT)}
+
+# Per entry with a sheet (contents.sheets()): processed column → (Swedish header, number format or None).
+COLUMNS = {
+    **{f"turnover-table-{_slug(p)}": _TURNOVER for p in PROFESSIONS},
+    "survey-shares-sheet": {
+        "occasion": ("Mättillfälle", None), "statement": ("Påstående", None), "group_type": ("Grupptyp", None),
+        "group": ("Grupp", None), "n": ("Antal svar", INTEGER), "positive_share": ("Positiva", PERCENT),
+        "neutral_share": ("Neutrala", PERCENT), "negative_share": ("Negativa", PERCENT),
+        "suppressed": ("Undertryckt (för få svar)", None)},
+    "consultants-table": {"year": ("År", "0"), "month": ("Månad", None), "consultants": ("Antal konsulter", INTEGER)},
+    "researcher-respondents-table": {
+        "dimension": ("Indelning", None), "category": ("Kategori", None), "count": ("Antal", INTEGER),
+        "share": ("Andel", PERCENT)},
+    "researcher-ranked-diagram": {
+        "question": ("Fråga", None), "point": ("Punkt", None), "label": ("Område", None),
+        "mentions": ("Omnämnanden", INTEGER)},
+    "researcher-alternatives-table": {
+        "question": ("Fråga", None), "alternative": ("Alternativ", "0"), "point": ("Punkt", None),
+        "label": ("Område", None), "count": ("Antal", INTEGER), "share": ("Andel", PERCENT)},
+    "researcher-open-answers-table": {
+        "question": ("Fråga", None), "category": ("Tema", None), "count": ("Antal", INTEGER)},
+    "administration-facts-table": {
+        "administration": ("Stadsdel", None), "inhabitants": ("Invånare", INTEGER),
+        "under_20_pct": ("Andel under 20 år (%)", "0.0"), "over_65_pct": ("Andel över 65 år (%)", "0.0"),
+        "ohalsotal_days": ("Ohälsotal (dagar)", DECIMAL),
+        "ekonomiskt_bistand_pct": ("Andel med ekonomiskt bistånd (%)", DECIMAL),
+        "socialsekreterare": ("Socialsekreterare", INTEGER), "bistandshandlaggare": ("Biståndshandläggare", INTEGER),
+        "approximate": ("Ungefärliga uppgifter (ca)", None)},
+    "audit-reconciliation-sheet": {
+        "check_id": ("Kontroll", None), "status": ("Utfall", None), "published": ("Publicerat", None),
+        "computed": ("Beräknat", None), "source": ("Källa", None), "description": ("Beskrivning", None)},
+}
+# The rows of a dataset a sheet shows, where it shows only some (column → value).
+WHERE = {f"turnover-table-{_slug(p)}": {"profession": p} for p in PROFESSIONS}
+# The fields of an entry's source line, where the sheet covers all its instances.
+SOURCE_FIELDS = {"administration-facts-table": {"name": "stadsdelsförvaltningarna"}}
 
 
 def sheets() -> list[Sheet]:
-    """The workbook's sheets in the report's order (sources read from report.yml)."""
-    return [
-        Sheet("Tabell 1 Bistandshandlaggare", "Tabell 1. Personalrörlighet bland biståndshandläggare per förvaltning och år",
-              "turnover", _turnover_columns(), sources.turnover("biståndshandläggare"),
-              {"profession": "biståndshandläggare"}),
-        Sheet("Tabell 2 Socialsekreterare", "Tabell 2. Personalrörlighet bland socialsekreterare per förvaltning och år",
-              "turnover", _turnover_columns(), sources.turnover("socialsekreterare"), {"profession": "socialsekreterare"}),
-        Sheet("Tabell 3 Konsulter", "Tabell 3. Antal konsulter en dag i april respektive november", "consultants",
-              {"year": ("År", "0"), "month": ("Månad", None), "consultants": ("Antal konsulter", INTEGER)},
-              sources.consultants()),
-        Sheet("Tabell 4 Svarande", "Tabell 4. Svarande på följeforskarens enkät efter verksamhetsområde och roll",
-              "researcher_respondents",
-              {"dimension": ("Indelning", None), "category": ("Kategori", None), "count": ("Antal", INTEGER),
-               "share": ("Andel", PERCENT)}, sources.researcher("Tabell 1", "researcher_respondents.csv")),
-        Sheet("Tabell 5 Omnamnanden", "Tabell 5. Omnämnanden per fråga, alternativ och punkt i handlingsplanen",
-              "researcher_mentions",
-              {"question": ("Fråga", None), "alternative": ("Alternativ", "0"), "point": ("Punkt", None),
-               "label": ("Område", None), "count": ("Antal", INTEGER), "share": ("Andel", PERCENT)},
-              sources.researcher("rangordnade tabeller", "researcher_rankings.csv")),
-        Sheet("Punkter totalt", "Omnämnanden per punkt, alternativ 1–3 sammantaget", "researcher_point_totals",
-              {"question": ("Fråga", None), "point": ("Punkt", None), "label": ("Område", None),
-               "mentions": ("Omnämnanden", INTEGER)},
-              sources.researcher("rangordnade tabeller", "researcher_rankings.csv")),
-        Sheet("Tabell 6 Oppna svar", "Tabell 6. Öppna svar: teman och antal omnämnanden", "researcher_open_answers",
-              {"question": ("Fråga", None), "category": ("Tema", None), "count": ("Antal", INTEGER)},
-              sources.researcher("fråga 2", "researcher_open_answers.csv")),
-        Sheet("Fakta stadsdelar", "Fakta om stadsdelsförvaltningarna", "district_facts",
-              {"administration": ("Stadsdel", None), "inhabitants": ("Invånare", INTEGER),
-               "under_20_pct": ("Andel under 20 år (%)", "0.0"), "over_65_pct": ("Andel över 65 år (%)", "0.0"),
-               "ohalsotal_days": ("Ohälsotal (dagar)", DECIMAL),
-               "ekonomiskt_bistand_pct": ("Andel med ekonomiskt bistånd (%)", DECIMAL),
-               "socialsekreterare": ("Socialsekreterare", INTEGER), "bistandshandlaggare": ("Biståndshandläggare", INTEGER),
-               "approximate": ("Ungefärliga uppgifter (ca)", None)},
-              sources.REPORT + ", avsnitten om stadsdelsförvaltningarna. Rådata: data/raw/district_facts.csv."),
-        Sheet("Enkat andelar", "Medarbetarenkäten: andel positiva, neutrala och negativa svar", "survey_shares",
-              {"occasion": ("Mättillfälle", None), "statement": ("Påstående", None), "group_type": ("Grupptyp", None),
-               "group": ("Grupp", None), "n": ("Antal svar", INTEGER), "positive_share": ("Positiva", PERCENT),
-               "neutral_share": ("Neutrala", PERCENT), "negative_share": ("Negativa", PERCENT),
-               "suppressed": ("Undertryckt (för få svar)", None)},
-              "Medarbetarenkäten (Bilaga 3). Rådata: data/raw/survey_responses.csv."),
-        Sheet("Avstamning", "Avstämning av publicerade uppgifter mot rapportens egna tabeller", "reconciliation",
-              {"check_id": ("Kontroll", None), "status": ("Utfall", None), "published": ("Publicerat", None),
-               "computed": ("Beräknat", None), "source": ("Källa", None), "description": ("Beskrivning", None)},
-              "data/raw/published_claims.csv, omräknat från data/raw/."),
-    ]
+    """The workbook's sheets in the report's order, as pipeline/present/contents.py declares them."""
+    result = []
+    for entry in contents.sheets():
+        if entry.id not in COLUMNS:
+            raise KeyError(f"pipeline/present/contents.py gives '{entry.id}' a sheet, but "
+                           "pipeline/present/workbook.py has no columns for it (COLUMNS)")
+        result.append(Sheet(contents.sheet_name(entry), contents.sheet_title(entry), entry.dataset,
+                            COLUMNS[entry.id], contents.source(entry.id, **SOURCE_FIELDS.get(entry.id, {})),
+                            WHERE.get(entry.id, {}), entry.id))
+    return result
 
 
 def rows(sheet: Sheet, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -151,21 +159,21 @@ def write(frames: dict[str, pd.DataFrame], target: Path, build_date: dt.datetime
 
     notes = notes or {}
     book = Workbook()
-    contents = book.active
-    contents.title = "Innehåll"
-    _append(contents, ["Tabeller i rapporten"], contents.title)
-    contents["A1"].font = Font(bold=True, size=13)
-    _append(contents, ["Flik", "Innehåll", "Källa"], contents.title)
-    for cell in contents[2]:
+    listing = book.active
+    listing.title = "Innehåll"
+    _append(listing, ["Tabeller i rapporten"], listing.title)
+    listing["A1"].font = Font(bold=True, size=13)
+    _append(listing, ["Flik", "Innehåll", "Källa"], listing.title)
+    for cell in listing[2]:
         cell.font = Font(bold=True)
     present = [s for s in sheets() if s.dataset in frames]
     for sheet in present:
-        _append(contents, [sheet.name, sheet.title, sheet.source], contents.title)
-        contents.cell(row=contents.max_row, column=1).hyperlink = f"#'{sheet.name}'!A1"
-    contents.freeze_panes = "A3"
-    contents.column_dimensions["A"].width = 30
-    contents.column_dimensions["B"].width = 70
-    contents.column_dimensions["C"].width = 90
+        _append(listing, [sheet.name, sheet.title, sheet.source], listing.title)
+        listing.cell(row=listing.max_row, column=1).hyperlink = f"#'{sheet.name}'!A1"
+    listing.freeze_panes = "A3"
+    listing.column_dimensions["A"].width = 30
+    listing.column_dimensions["B"].width = 70
+    listing.column_dimensions["C"].width = 90
 
     for sheet in present:
         data = rows(sheet, frames)

@@ -1,12 +1,14 @@
 """The data dictionary: every column of every raw and processed file, from the registries.
 
-``docs/data_dictionary.md`` is generated from ``schemas`` (raw files) and ``datasets``
-(processed files), so it cannot describe a column that does not exist or miss one that
-does; ``make dictionary`` rewrites it and a test checks it is current.
+``docs/data_dictionary.md`` is generated from ``schemas`` (raw files), ``datasets``
+(processed files) and ``contents`` (the tables and diagrams that show each processed file,
+numbered as the report numbers them), so it cannot describe a column that does not exist or
+miss one that does; ``make dictionary`` rewrites it and a test checks it is current.
 """
-from pipeline.process import datasets
 from pipeline import paths
 from pipeline.ingest import schemas
+from pipeline.present import contents
+from pipeline.process import datasets
 
 TARGET = paths.ROOT / "docs" / "data_dictionary.md"
 KIND = {"text": "text", "int": "whole number", "decimal": "decimal number"}
@@ -29,10 +31,38 @@ def _allowed(column: schemas.Column) -> str:
     return "; ".join(parts) or "—"
 
 
+def _number(entry: contents.Entry) -> str:
+    """The entry's number as the report prints it; for an entry with instances, the first few and what varies."""
+    if not entry.numbered:
+        return "unnumbered"
+    if entry.per_page:
+        first, second, next_page = (contents.number(entry.id, part, page) for part, page in [(0, 0), (1, 0), (0, 1)])
+        return (f"{first}, {second.split(' ', 1)[1]}, {next_page.split(' ', 1)[1]}, … "
+                "(a number per administration page, a letter per profession)")
+    if entry.parts:
+        first, second = (contents.number(entry.id, part) for part in (0, 1))
+        return f"{first}, {second.split(' ', 1)[1]}, … (a letter per instance)"
+    return contents.number(entry.id)
+
+
+def _shown_in(dataset: str) -> list[str]:
+    """The tables and diagrams (and workbook sheets) that show a processed dataset, in the report's order."""
+    entries = [e for e in contents.ENTRIES if e.dataset == dataset]
+    if not entries:
+        return ["No table or diagram of the report shows it directly.", ""]
+    lines = ["Shown in (numbers from `pipeline/present/contents.py`):", "",
+             "| entry | kind | number | chapter | workbook sheet |", "|---|---|---|---|---|"]
+    for entry in entries:
+        sheet = f"`{contents.sheet_name(entry)}`" if entry.sheet else "—"
+        lines.append(f"| `{entry.id}` | {entry.kind} | {_number(entry)} | {entry.chapter} | {sheet} |")
+    return lines + [""]
+
+
 def markdown() -> str:
     """The whole dictionary as Markdown."""
     lines = ["# Data dictionary", "",
-             "Generated from `pipeline/ingest/schemas.py` (raw files) and `pipeline/process/datasets.py` (processed files) by "
+             "Generated from `pipeline/ingest/schemas.py` (raw files), `pipeline/process/datasets.py` (processed files) "
+             "and `pipeline/present/contents.py` (the tables and diagrams that show them) by "
              "`make dictionary`; do not edit by hand.", "",
              "## Raw files (`data/raw/`)", "",
              "Transcribed sources, validated by the suites in `expectations/` before anything runs. "
@@ -54,6 +84,7 @@ def markdown() -> str:
         for f in dataset.fields:
             lines.append(f"| `{f.name}` | `{f.dtype}` | {f.unit or '—'} | {f.meaning} |")
         lines.append("")
+        lines += _shown_in(dataset.name)
     return "\n".join(lines)
 
 
