@@ -1,7 +1,6 @@
 """A researcher's view: a notebook from notebooks/ runs on its own after a build, and shows what the report shows."""
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +9,6 @@ import pytest
 
 from pipeline.present import blocks
 
-STYLE = re.compile(rf"<style {blocks.STYLE_MARK}>.*?</style>", re.S)
 
 
 @pytest.mark.build
@@ -32,7 +30,7 @@ def test_a_notebook_run_as_jupyterlab_would_shows_the_reports_tables(built_proje
     assert all(f"<style {blocks.STYLE_MARK}>" in html for html in shown), "each block carries its look"
     report = (built_project / "output" / "report.html").read_text(encoding="utf-8")
     for html in shown:
-        assert STYLE.sub("", html) in report
+        assert blocks.STYLE_TAG.sub("", html) in report
 
 
 @pytest.mark.build

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import run_pipeline, tree_digest
 from pipeline import config
-from pipeline.present import sources, workbook
+from pipeline.present import contents, workbook
 from pipeline.errors import InputError
 
 HYPERLINK = '=HYPERLINK("http://example.invalid","klicka")'
@@ -100,7 +100,7 @@ def test_numbers_stay_numbers(tmp_path):
 
 def test_a_formula_in_report_yml_is_neutralised_on_the_contents_sheet(tmp_path, monkeypatch):
     fake = dataclasses.replace(config.load(), source_report=HYPERLINK)
-    monkeypatch.setattr(sources, "_params", lambda: fake)
+    monkeypatch.setattr(contents, "_params", lambda: fake)
     facts = next(s for s in workbook.sheets() if s.dataset == "district_facts")
     target = tmp_path / "tabeller.xlsx"
     workbook.write({"district_facts": pd.DataFrame(columns=list(facts.columns))}, target, BUILD_DATE)

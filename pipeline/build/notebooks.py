@@ -266,8 +266,6 @@ def _execute_and_render(run: Run, stage: Path) -> bool:
 
 # ----------------------------------------------------------------------------- rendering
 
-# The style tag each displayed block carries for JupyterLab (pipeline/present/blocks.py): the page has it once.
-_BLOCK_STYLE = re.compile(rf"<style {blocks.STYLE_MARK}>.*?</style>", re.S)
 _HEADING = re.compile(r"<h([1-6])([^>]*)>(.*?)</h\1>", re.S)
 _ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
@@ -294,7 +292,7 @@ def notebook_body(notebook: nbformat.NotebookNode) -> str:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
     body, _ = _exporter().from_notebook_node(notebook)
-    return _BLOCK_STYLE.sub("", body)
+    return blocks.STYLE_TAG.sub("", body)  # each block's look for JupyterLab: the page has it once
 
 
 def executed_body(path: Path) -> str:

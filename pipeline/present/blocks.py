@@ -12,6 +12,7 @@ text alternative generated from their data, a caption, their source and the numb
 behind them as a table. No random ids, so rebuilds are byte-identical.
 """
 import base64
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -22,6 +23,8 @@ from pipeline import paths
 
 SYNTHETIC_LABEL = "Syntetiska demonstrationsdata"
 STYLE_MARK = "data-report-blocks"  # the attribute of the style tag each block carries
+# That tag as the report finds it: nbconvert writes the attribute back as data-report-blocks="".
+STYLE_TAG = re.compile(rf'<style {STYLE_MARK}(?:="")?>.*?</style>', re.S)
 
 
 @lru_cache(maxsize=1)
