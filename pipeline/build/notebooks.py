@@ -22,11 +22,11 @@ from pipeline import paths
 from pipeline.build.sections import Run
 
 KERNEL = "python3"
-# ploomber-engine's in-process engine: each notebook runs in a fresh namespace inside a
-# worker process, so kernel start-up (most of a small notebook's cost) is paid once per
+# Our in-process engine (pipeline/build/engine.py): each notebook runs in a fresh IPython shell
+# inside a worker process, so kernel start-up (most of a small notebook's cost) is paid once per
 # worker, not once per notebook. "papermill" (one kernel per notebook) remains available
 # through the environment variable REPORT_ENGINE=papermill; `make bench` compares the two.
-ENGINE = os.environ.get("REPORT_ENGINE", "embedded")
+ENGINE = os.environ.get("REPORT_ENGINE", "inprocess")
 
 
 def _kernel_environment() -> None:
@@ -37,7 +37,6 @@ def _kernel_environment() -> None:
     os.environ["MPLBACKEND"] = "Agg"
     os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     os.environ.setdefault("PYTHONHASHSEED", "0")
-    os.environ["PLOOMBER_STATS_ENABLED"] = "false"  # no telemetry calls from ploomber-engine
 
 
 def normalise(notebook: nbformat.NotebookNode, name: str = "") -> nbformat.NotebookNode:
@@ -48,43 +47,10 @@ def normalise(notebook: nbformat.NotebookNode, name: str = "") -> nbformat.Noteb
     for number, cell in enumerate(notebook.cells):
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
-        cell.metadata.pop("ploomber", None)  # the in-process engine's timestamps
         cell["id"] = f"cell-{number}"
         if cell.cell_type == "markdown":
             cell.source = contents.resolve_references(cell.source, f"notebooks/{name}")
     return notebook
-
-
-@lru_cache(maxsize=1)
-def _register_embedded_engine() -> None:
-    """ploomber-engine's in-process engine under the name "embedded", with one repair.
-
-    When a cell fails, ploomber-engine inserts two Markdown cells announcing the error,
-    without papermill's cell metadata, and so papermill marks a cell two places before the
-    failing one as failed (and then stops with ``AttributeError: papermill``). Marking the
-    cell that holds the error output instead lets papermill raise its usual
-    ``PapermillExecutionError`` naming that cell and its error.
-    """
-    from papermill.engines import papermill_engines
-    from ploomber_engine.engine import ProfilingEngine
-    from ploomber_engine.ipython import PloomberManagedClient
-
-    class EmbeddedEngine(ProfilingEngine):
-        @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
-            try:
-                return PloomberManagedClient(nb_man).execute()
-            finally:
-                for cell in nb_man.nb.cells:
-                    failed = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
-                    meta = cell.metadata.setdefault("papermill", {"start_time": None, "end_time": None,
-                                                                  "duration": None})
-                    if failed:
-                        meta.update(status=nb_man.FAILED, exception=True)
-                    elif meta.get("exception") or "status" not in meta:
-                        meta.update(status=nb_man.PENDING, exception=False)
-
-    papermill_engines.register("embedded", EmbeddedEngine)
 
 
 @contextmanager
@@ -187,8 +153,10 @@ def execute(run: Run, stage: Path) -> bool:
     """Execute one notebook into ``<stage>/output/notebooks/``, or reuse an identical run: True when reused."""
     import papermill
 
+    from pipeline.build import engine as inprocess
+
     _kernel_environment()
-    _register_embedded_engine()
+    inprocess.register()  # as its papermill.engine entry point does, also where the project is only on PYTHONPATH
     target = stage / "output" / "notebooks" / run.executed
     target.parent.mkdir(parents=True, exist_ok=True)
     key = execution_key(run, stage)

@@ -15,7 +15,7 @@ from pathlib import Path
 from pipeline import paths
 
 PACKAGES = ["great-expectations", "pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert",
-            "nbformat", "nbclient", "ipykernel", "ploomber-engine", "weasyprint", "pyyaml", "jinja2", "openpyxl",
+            "nbformat", "nbclient", "ipykernel", "ipython", "weasyprint", "pyyaml", "jinja2", "openpyxl",
             "pillow"]
 
 
