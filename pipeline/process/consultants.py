@@ -1,4 +1,4 @@
-"""Consultants (Tabell 3): hired social workers counted on a day in April and in November."""
+"""Consultants: hired social workers counted on a day in April and in November (entry consultants-table)."""
 import pandas as pd
 
 from pipeline import formatting as fmt
@@ -17,7 +17,7 @@ def tidy(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def wide(rows: pd.DataFrame) -> pd.DataFrame:
-    """Tabell 3: years as rows, April and November as columns ('–' where not counted)."""
+    """The grid of consultants-table: years as rows, April and November as columns ('–' where not counted)."""
     table = rows.pivot(index="year", columns="month", values="consultants")
     table = table.reindex(columns=[m for m in MONTHS if m in table.columns])
     table.index = [str(y) for y in table.index]
@@ -28,20 +28,3 @@ def wide(rows: pd.DataFrame) -> pd.DataFrame:
 def month_series(rows: pd.DataFrame, month: str) -> pd.DataFrame:
     return rows[rows["month"] == month].sort_values("year").reset_index(drop=True)
 
-
-def summary_sentences(rows: pd.DataFrame) -> list[str]:
-    """The report's sentence on November counts, and the change from the first to the last count."""
-    november = month_series(rows, "november")
-    sentences = []
-    if not november.empty:
-        parts = [f"i november {int(r.year)} {fmt.number(r.consultants)}" for r in november.itertuples()]
-        sentences.append("Antalet konsulter i verksamheterna var " + fmt.join_words(parts) + ".")
-    first, last = rows.iloc[0], rows.iloc[-1]
-    if len(rows) > 1 and first["consultants"] > 0:
-        change = (last["consultants"] - first["consultants"]) / first["consultants"]
-        word = "minskade" if change < 0 else "ökade"
-        sentences.append(
-            f"Från {first['month']} {int(first['year'])} till {last['month']} {int(last['year'])} {word} antalet "
-            f"från {fmt.number(first['consultants'])} till {fmt.number(last['consultants'])}, "
-            f"{'en minskning' if change < 0 else 'en ökning'} med {fmt.percent(abs(change), 0)}.")
-    return sentences
