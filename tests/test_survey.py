@@ -16,13 +16,13 @@ import pytest
 
 import pipeline
 from conftest import ROOT, run_pipeline
-from pipeline.present import htmlblocks
+from pipeline.present import blocks, contents
 from pipeline.process import survey
 from pipeline.tools import survey_demo
 from pipeline.ingest import validation
 
 OCCASIONS = ["HT2016", "VT2017", "HT2017", "VT2018", "HT2018"]
-LABEL = htmlblocks.SYNTHETIC_LABEL
+LABEL = blocks.SYNTHETIC_LABEL
 
 
 @pytest.fixture(scope="module")
@@ -240,12 +240,13 @@ def _chapter(page: str) -> str:
 def test_every_survey_table_and_diagram_is_labelled_synthetic(built_project):
     page = (built_project / "output" / "report.html").read_text(encoding="utf-8")
     chapter = _chapter(page)
-    assert htmlblocks.synthetic_badge() in chapter.split("<h3")[0], "the section starts with the badge"
+    assert blocks.synthetic_notice().html() in chapter.split("<h3")[0], "the section starts with the badge"
     figures = re.findall(r'<figure class="diagram">.*?</figure>', chapter, re.S)
     assert len(figures) == 3 and all(LABEL in f for f in figures)
     outside = re.sub(r'<figure class="diagram">.*?</figure>', "", chapter, flags=re.S)
     captions = re.findall(r"<caption>(.*?)</caption>", outside, re.S)
-    assert len(captions) == 3 and all(c.startswith("Tabell E") and LABEL in c for c in captions)
+    numbers = [contents.number(f"survey-{part}-table") for part in ("statements", "areas", "administrations")]
+    assert len(captions) == 3 and all(c.startswith(f"{n}. ") and LABEL in c for c, n in zip(captions, numbers))
     assert "färre än 5 svar" in chapter
     assert "enkätavsnittet bygger på påhittade svar" in page.split("</header>")[0], "the title page says so"
 

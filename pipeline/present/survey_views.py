@@ -1,28 +1,34 @@
-"""The survey section's tables, diagrams and sentences, as HTML for the notebook.
+"""The survey section's tables, diagrams and sentences, as blocks for the notebook.
 
 Everything here reads ``survey_shares`` (processed, suppressed) and never the answers.
 When the answers are synthetic every table and diagram carries the label
-"Syntetiska demonstrationsdata". The report's own survey tables were in Bilaga 3, which
-is not among the sources, so this section numbers its own: Diagram E1–E3 and Tabell
-E1–E3 (E for enkät), which cannot be mistaken for Tabell 1–4 of the main text.
+"Syntetiska demonstrationsdata". Numbers, captions and sources come from ``contents``
+(the entries ``survey-statements-*``, ``survey-areas-*`` and ``survey-administrations-*``).
+The report's own survey tables were in Bilaga 3, which is not among the sources, so the
+registry numbers this section's tables and diagrams in a series of their own (``series="E"``,
+E for enkät), which cannot be mistaken for the numbered tables of the main text.
 """
 import pandas as pd
 
-from pipeline.present import charts, htmlblocks as hb, sources
 from pipeline import formatting as fmt
+from pipeline.present import blocks, charts, contents
 from pipeline.process import survey
 
 ALL_OCCASIONS = "Samtliga tillfällen"
 POOLED = "de tre påståendena sammantagna"
 
 
-def source(synthetic: bool) -> str:
-    """The 'Källa' line: honest about synthetic answers; a real export is named but never published."""
-    if synthetic:
-        return (f"Syntetiska demonstrationsdata med samma struktur som medarbetarenkäten i {sources.REPORT}, "
-                "Bilaga 3; påhittade svar från pipeline/tools/survey_demo.py. Rådata: data/raw/survey_responses.csv.")
-    return (f"Medarbetarenkäten till socialsekreterare och biståndshandläggare, {sources.REPORT}, Bilaga 3. "
-            "Rådata: enkätexporten på individnivå, som inte publiceras.")
+def _caption(entry_id: str, tail: str = "", **fields) -> str:
+    """The registry's caption; ``tail`` is the end of the printed caption where the registry's text stops short."""
+    text = contents.caption(entry_id, **fields)
+    if tail and not text.endswith(f"{tail}."):
+        text = f"{text[:-1]}{tail}."
+    return text
+
+
+def _rows(shares: pd.DataFrame, *group_types: str) -> pd.DataFrame:
+    """The processed rows of the given group types, in the dataset's order."""
+    return shares[shares["group_type"].isin(group_types)].reset_index(drop=True)
 
 
 def _suppression_note(min_respondents: int) -> str:
@@ -34,22 +40,21 @@ def _range(occasions: list[str]) -> str:
     return fmt.year_range(occasions[0], occasions[-1])
 
 
-def opening(synthetic: bool) -> str:
+def opening(synthetic: bool) -> blocks.Group:
     """The badge and one sentence on why, at the top of the section; nothing for a real export."""
     if not synthetic:
-        return ""
-    return hb.synthetic_badge() + hb.paragraph(
+        return blocks.Group([])
+    return blocks.Group([blocks.synthetic_notice(), blocks.Text(
         "Svaren på individnivå är inte offentliga, eftersom enkäten inte var anonym. Avsnittet visar därför hur "
         "sammanställningen fungerar med påhittade svar som har enkätens struktur och som är framtagna så att de "
         "återger rapportens slutsatser. Siffrorna är inte stadens resultat. Med den verkliga exporten byggs "
-        "avsnittet om med samma kod, utan markeringen.")
+        "avsnittet om med samma kod, utan markeringen.")])
 
 
-def statements(shares: pd.DataFrame) -> str:
+def statements(shares: pd.DataFrame) -> blocks.Group:
     """The three statements and the scale, and how many answered, from the data."""
     occasions = survey.occasions(shares)
     city = shares[(shares["group_type"] == "city")]
-    items = "".join(f"<li>{hb.escape(text)}</li>" for text in survey.STATEMENTS.values())
     positive, neutral, negative = (fmt.join_words([f"”{a}”" for a in answers])
                                    for answers in survey.ANSWER_GROUPS.values())
     counts = city.dropna(subset=["n"]).groupby("occasion")["n"].max()
@@ -57,13 +62,14 @@ def statements(shares: pd.DataFrame) -> str:
             f"{neutral} som neutrala och {negative} som negativa. Enkäten besvarades vid {len(occasions)} "
             f"mättillfällen, {_range(occasions)}, med mellan {fmt.number(counts.min())} och "
             f"{fmt.number(counts.max())} svar per påstående och tillfälle.")
-    return f'<ul class="statements">{items}</ul>' + hb.paragraph(text)
+    return blocks.Group([blocks.Markup_("statements.html.j2", {"items": list(survey.STATEMENTS.values())}),
+                         blocks.Text(text)])
 
 
-def caution(params) -> str:
-    """How small groups are protected, with the threshold from report.yml."""
-    n = params.survey_min_respondents
-    return hb.paragraph(
+def caution(min_respondents: int) -> blocks.Text:
+    """How small groups are protected, with the threshold from report.yml (``survey_min_respondents``)."""
+    n = min_respondents
+    return blocks.Text(
         f"I sammanställningen redovisas andelar bara för grupper med minst {n} svar. För mindre grupper visas "
         f"varken andelar eller antal svar ({fmt.EN_DASH} i tabellerna). Om en enda grupp skulle döljas vid ett "
         "mättillfälle döljs också den minsta av de övriga, så att den dolda gruppen inte kan räknas fram som "
@@ -79,7 +85,7 @@ def _majority_exceptions(shares: pd.DataFrame) -> list[str]:
     return [f"{r.group} ({survey.STATEMENT_SHORT[r.statement].lower()}, {r.occasion})" for r in low.itertuples()]
 
 
-def city_summary(shares: pd.DataFrame) -> str:
+def city_summary(shares: pd.DataFrame) -> blocks.Text:
     """The report's findings for the whole city, computed: majority, overall trend, recommending."""
     occasions = survey.occasions(shares)
     exceptions = _majority_exceptions(shares)
@@ -110,11 +116,11 @@ def city_summary(shares: pd.DataFrame) -> str:
     recommending = (f"Andelen som kan rekommendera sin arbetsplats till andra var {fmt.percent(r_first['positive_share'])} "
                     f"{r_first['occasion']} och {fmt.percent(r_last['positive_share'])} {r_last['occasion']}, "
                     f"{direction} med {fmt.percent_points(change)}.")
-    return hb.paragraph(" ".join([majority, overall, recommending]))
+    return blocks.Text(" ".join([majority, overall, recommending]))
 
 
-def city_trend(shares: pd.DataFrame, synthetic: bool) -> str:
-    """Diagram E1: the positive share of each statement, whole city, by occasion."""
+def city_trend(shares: pd.DataFrame, synthetic: bool) -> blocks.Figure:
+    """The positive share of each statement, whole city, by occasion (entry ``survey-statements-diagram``)."""
     occasions = survey.occasions(shares)
     lines, data = [], {}
     for statement, text in survey.STATEMENTS.items():
@@ -122,17 +128,17 @@ def city_trend(shares: pd.DataFrame, synthetic: bool) -> str:
         lines.append({"label": text, "shares": series.tolist()})
         data[survey.STATEMENT_SHORT[statement]] = [fmt.percent(v) for v in series.tolist()]
     png = charts.share_trend(occasions, lines, "Andel positiva svar")
-    caption = (f"Diagram E1. Andel positiva svar (stämmer mycket eller ganska bra) per påstående, hela staden, "
-               f"{_range(occasions)}.")
+    caption = _caption("survey-statements-diagram", occasions=_range(occasions))
     alt = "Linjediagram, en linje per påstående. " + " ".join(
         f"{line['label']}: {fmt.percent(line['shares'][0])} {occasions[0]} och "
         f"{fmt.percent(line['shares'][-1])} {occasions[-1]}." for line in lines)
     table = pd.DataFrame(data, index=pd.Index(occasions, name="Mättillfälle"))
-    return hb.figure(png, alt, caption, source(synthetic), table, synthetic=synthetic)
+    source = contents.source("survey-statements-diagram", synthetic=synthetic)
+    return blocks.Figure(_rows(shares, "city"), png, alt, caption, source, table, synthetic=synthetic)
 
 
-def city_table(shares: pd.DataFrame, synthetic: bool) -> str:
-    """Tabell E1: positive, neutral and negative shares and answers per statement and occasion."""
+def city_table(shares: pd.DataFrame, synthetic: bool) -> blocks.Table:
+    """Shares and answers per statement and occasion, whole city (entry ``survey-statements-table``)."""
     rows = shares[shares["group_type"] == "city"]
     occasions = survey.occasions(shares)
     index, records = [], []
@@ -148,12 +154,12 @@ def city_table(shares: pd.DataFrame, synthetic: bool) -> str:
                             "Negativa": fmt.percent(cell["negative_share"]),
                             "Antal svar": fmt.number(cell["n"]) if not bool(cell["suppressed"]) else fmt.EN_DASH})
     frame = pd.DataFrame(records, index=index)
-    caption = (f"Tabell E1. Andel positiva, neutrala och negativa svar per påstående och mättillfälle, hela staden, "
-               f"{_range(occasions)}.")
+    caption = _caption("survey-statements-table", occasions=_range(occasions))
     note = "Obesvarade påståenden räknas inte med i antalet svar."
-    return hb.table(frame, caption, source(synthetic) + " " + note, row_header="Påstående",
-                    numeric_columns=["Positiva", "Neutrala", "Negativa", "Antal svar"], synthetic=synthetic,
-                    css="survey")
+    source = contents.source("survey-statements-table", synthetic=synthetic)
+    return blocks.Table(_rows(shares, "city"), frame, caption, source + " " + note, row_header="Påstående",
+                        numeric_columns=["Positiva", "Neutrala", "Negativa", "Antal svar"], synthetic=synthetic,
+                        css="survey")
 
 
 # ----------------------------------------------------------------------------- areas
@@ -163,11 +169,11 @@ def _pooled_wide(shares: pd.DataFrame, group_type: str) -> pd.DataFrame:
     return pooled.pivot(index="group", columns="occasion", values="positive_share")[survey.occasions(shares)]
 
 
-def area_summary(shares: pd.DataFrame) -> str:
+def area_summary(shares: pd.DataFrame) -> blocks.Text | blocks.Group:
     """Which areas, unlike the others, improved between the last two occasions."""
     occasions = survey.occasions(shares)
     if len(occasions) < 2:
-        return ""
+        return blocks.Group([])
     before, last = occasions[-2], occasions[-1]
     wide = _pooled_wide(shares, "area")
     wide = wide.reindex([a for a in survey.AREAS if a in wide.index])
@@ -186,57 +192,59 @@ def area_summary(shares: pd.DataFrame) -> str:
         parts.append(f"Andelen ökade inom {fmt.join_words(better)} och minskade inom {fmt.join_words(worse) or 'inget'}.")
     else:
         parts.append("Andelen minskade inom samtliga verksamhetsområden.")
-    return hb.paragraph(" ".join(parts))
+    return blocks.Text(" ".join(parts))
 
 
-def area_trend(shares: pd.DataFrame, synthetic: bool) -> str:
-    """Diagram E2: one small panel per area against the whole city."""
+def area_trend(shares: pd.DataFrame, synthetic: bool) -> blocks.Figure:
+    """One small panel per area against the whole city (entry ``survey-areas-diagram``)."""
     occasions = survey.occasions(shares)
     wide = _pooled_wide(shares, "area")
     city = _pooled_wide(shares, "city").iloc[0].tolist()
     areas = [a for a in survey.AREAS if a in wide.index]
     panels = [{"label": a, "shares": wide.loc[a].tolist(), "reference": city} for a in areas]
     png = charts.share_multiples(occasions, panels, reference_label=survey.CITY)
-    caption = (f"Diagram E2. Andel positiva svar per verksamhetsområde, {POOLED}, {_range(occasions)}, "
-               "jämfört med hela staden (streckad linje).")
+    caption = _caption("survey-areas-diagram", pooled=POOLED, occasions=_range(occasions))
     alt = (f"{len(areas)} små linjediagram, ett per verksamhetsområde. " + " ".join(
         f"{a}: {fmt.percent(wide.loc[a].iloc[0])} {occasions[0]} och {fmt.percent(wide.loc[a].iloc[-1])} "
         f"{occasions[-1]}." for a in areas))
     data = wide.loc[areas].apply(lambda column: column.map(fmt.percent))
     data.columns = list(occasions)
     data.index.name = "Verksamhetsområde"
-    return hb.figure(png, alt, caption, source(synthetic), data, synthetic=synthetic)
+    source = contents.source("survey-areas-diagram", synthetic=synthetic)
+    return blocks.Figure(_rows(shares, "city", "area"), png, alt, caption, source, data, synthetic=synthetic)
 
 
-def area_table(shares: pd.DataFrame, params, synthetic: bool) -> str:
-    """Tabell E2: pooled positive share and answers per area and occasion, whole city last."""
+def area_table(shares: pd.DataFrame, min_respondents: int, synthetic: bool) -> blocks.Table:
+    """Pooled positive share and answers per area and occasion, whole city last (entry ``survey-areas-table``)."""
     occasions = survey.occasions(shares)
     frames = []
     for group_type in ["area", "city"]:
         pooled = survey.all_statements(shares, group_type)
-        pooled["cell"] = [hb.stacked(fmt.percent(s), f"{fmt.number(n)} svar") if not hidden
-                          else hb.stacked(fmt.EN_DASH, "") for s, n, hidden in
+        pooled["cell"] = [blocks.stacked(fmt.percent(s), f"{fmt.number(n)} svar") if not hidden
+                          else blocks.stacked(fmt.EN_DASH, "") for s, n, hidden in
                           zip(pooled["positive_share"], pooled["n"], pooled["suppressed"])]
         frames.append(pooled.pivot(index="group", columns="occasion", values="cell"))
     wide = pd.concat(frames)
     wide = wide.reindex([a for a in survey.AREAS if a in wide.index] + [survey.CITY])[occasions]
-    wide = wide.apply(lambda column: column.map(lambda v: v if isinstance(v, str) else hb.stacked(fmt.EN_DASH, "")))
+    empty = blocks.stacked(fmt.EN_DASH, "")
+    wide = wide.apply(lambda column: column.map(lambda v: v if isinstance(v, str) else empty))
     wide.columns = list(occasions)
-    caption = (f"Tabell E2. Andel positiva svar per verksamhetsområde och mättillfälle, {POOLED}, "
-               f"{_range(occasions)}.")
+    caption = _caption("survey-areas-table", pooled=POOLED, occasions=_range(occasions))
     note = ("Antal svar är svaren på de tre påståendena tillsammans (ungefär tre per svarande). "
-            + _suppression_note(params.survey_min_respondents))
-    return hb.table(wide, caption, source(synthetic) + " " + note, row_header="Verksamhetsområde",
-                    synthetic=synthetic, css="survey", row_css={survey.CITY: "total"})
+            + _suppression_note(min_respondents))
+    source = contents.source("survey-areas-table", synthetic=synthetic)
+    return blocks.Table(_rows(shares, "city", "area"), wide, caption, source + " " + note,
+                        row_header="Verksamhetsområde", synthetic=synthetic, css="survey",
+                        row_css={survey.CITY: "total"})
 
 
 # ----------------------------------------------------------------------------- administrations
 
-def administration_summary(shares: pd.DataFrame, params) -> str:
+def administration_summary(shares: pd.DataFrame, min_respondents: int) -> blocks.Text:
     """The lowest and highest administrations over all occasions, and those never shown."""
     ranked = survey.ranking(shares)
     if len(ranked) < 6:
-        return hb.paragraph("För få förvaltningar har tillräckligt många svar för en jämförelse.")
+        return blocks.Text("För få förvaltningar har tillräckligt många svar för en jämförelse.")
     low = ranked.iloc[::-1].head(3)
     high = ranked.head(3)
     def named(row) -> str:
@@ -250,19 +258,20 @@ def administration_summary(shares: pd.DataFrame, params) -> str:
     hidden = survey.groups_never_shown(shares)
     if hidden:
         sentences.append(f"{fmt.join_words(hidden)} redovisas inte vid något mättillfälle, eftersom svaren "
-                         f"där är för få (färre än {params.survey_min_respondents}).")
-    return hb.paragraph(" ".join(sentences))
+                         f"där är för få (färre än {min_respondents}).")
+    return blocks.Text(" ".join(sentences))
 
 
-def administration_ranking(shares: pd.DataFrame, synthetic: bool) -> str:
-    """Diagram E3: administrations ranked by their positive share over all occasions."""
+def administration_ranking(shares: pd.DataFrame, synthetic: bool) -> blocks.Figure:
+    """Administrations ranked by their positive share over all occasions
+    (entry ``survey-administrations-diagram``)."""
     ranked = survey.ranking(shares)
     occasions = survey.occasions(shares)
     city = survey.ranking(shares, "city").iloc[0]
     png = charts.ranked_shares(ranked["group"].tolist(), ranked["positive_share"].tolist(), "Andel positiva svar",
                                reference=float(city["positive_share"]), reference_label=survey.CITY)
-    caption = (f"Diagram E3. Andel positiva svar per förvaltning, {POOLED}, samtliga mättillfällen "
-               f"{_range(occasions)}, högst överst; streckad linje: hela staden.")
+    caption = _caption("survey-administrations-diagram", ", högst överst; streckad linje: hela staden",
+                       pooled=POOLED, occasions=_range(occasions))
     top, bottom = ranked.iloc[0], ranked.iloc[-1]
     alt = (f"Liggande stapeldiagram över {len(ranked)} förvaltningar. Högst {top['group']} "
            f"({fmt.percent(top['positive_share'])}), lägst {bottom['group']} ({fmt.percent(bottom['positive_share'])}); "
@@ -271,11 +280,14 @@ def administration_ranking(shares: pd.DataFrame, synthetic: bool) -> str:
                          "Antal svar": [fmt.number(n) for n in ranked["n"]],
                          "Mättillfällen": [str(k) for k in ranked["occasions"]]},
                         index=pd.Index(ranked["group"].tolist(), name="Förvaltning"))
-    return hb.figure(png, alt, caption, source(synthetic), data, synthetic=synthetic)
+    source = contents.source("survey-administrations-diagram", synthetic=synthetic)
+    return blocks.Figure(_rows(shares, "city", "administration"), png, alt, caption, source, data,
+                         synthetic=synthetic)
 
 
-def administration_table(shares: pd.DataFrame, params, synthetic: bool) -> str:
-    """Tabell E3: each administration's pooled positive share per occasion and over all, ranked."""
+def administration_table(shares: pd.DataFrame, min_respondents: int, synthetic: bool) -> blocks.Table:
+    """Each administration's pooled positive share per occasion and over all, ranked
+    (entry ``survey-administrations-table``)."""
     occasions = survey.occasions(shares)
     ranked = survey.ranking(shares)
     pooled = survey.all_statements(shares, "administration")
@@ -288,9 +300,10 @@ def administration_table(shares: pd.DataFrame, params, synthetic: bool) -> str:
     wide[ALL_OCCASIONS] = [fmt.percent(overall[g]) if g in overall.index else fmt.EN_DASH for g in wide.index]
     wide.columns = [str(c) for c in wide.columns]
     wide.index.name = None
-    caption = (f"Tabell E3. Andel positiva svar per förvaltning och mättillfälle, {POOLED}, {_range(occasions)}, "
-               "i ordning efter andelen för samtliga tillfällen.")
+    caption = _caption("survey-administrations-table", ", i ordning efter andelen för samtliga tillfällen",
+                       pooled=POOLED, occasions=_range(occasions))
     note = ("Samtliga tillfällen = positiva svar delat med alla svar vid de tillfällen som redovisas. "
-            + _suppression_note(params.survey_min_respondents))
-    return hb.table(wide, caption, source(synthetic) + " " + note, row_header="Förvaltning", synthetic=synthetic,
-                    css="survey")
+            + _suppression_note(min_respondents))
+    source = contents.source("survey-administrations-table", synthetic=synthetic)
+    return blocks.Table(_rows(shares, "administration"), wide, caption, source + " " + note,
+                        row_header="Förvaltning", synthetic=synthetic, css="survey")
