@@ -329,6 +329,7 @@ def _index(stage: Path, context: dict, pages) -> str:
 
 def _context(stage: Path, params: config.ReportParams, summary: dict, snapshot: inputs.Snapshot) -> dict:
     """What every page shows: title, period, edition and the data's checksums (of the bytes validated)."""
+    from pipeline.present import survey_views
     from pipeline.process import datasets
     from pipeline.build import edition
     from pipeline import formatting
@@ -352,6 +353,6 @@ def _context(stage: Path, params: config.ReportParams, summary: dict, snapshot: 
         "commit_short": version["commit"][:10],
         "dirty": version["dirty"],
         "inputs": raw_inputs,
-        "synthetic_note": survey.title_page_note(stage / "data" / "processed"),
+        "synthetic_note": survey_views.title_page_note(stage / "data" / "processed"),
         "survey_source": provenance.survey_source(snapshot),
     }

@@ -117,7 +117,7 @@ class Text(Block):
 
 
 @dataclass
-class Markup_(Block):
+class Fragment(Block):
     """Markup from a template of ``templates/blocks/`` (a list, the synthetic-data notice)."""
 
     template: str
@@ -127,12 +127,12 @@ class Markup_(Block):
         return _render(self.template, synthetic_label=SYNTHETIC_LABEL, **self.context)
 
 
-def synthetic_notice() -> Markup_:
-    return Markup_("synthetic.html.j2")
+def synthetic_notice() -> Fragment:
+    return Fragment("synthetic.html.j2")
 
 
-def heading(text: str, level: int = 4) -> Markup_:
-    return Markup_("heading.html.j2", {"text": text, "level": level})
+def heading(text: str, level: int = 4) -> Fragment:
+    return Fragment("heading.html.j2", {"text": text, "level": level})
 
 
 @dataclass
@@ -148,4 +148,4 @@ class Group(Block):
         return iter(self.items)
 
 
-__all__ = ["Block", "Figure", "Group", "Table", "Text", "escape", "heading", "stacked", "synthetic_notice"]
+__all__ = ["Block", "Figure", "Fragment", "Group", "Table", "Text", "escape", "heading", "stacked", "synthetic_notice"]

@@ -109,10 +109,12 @@ ENTRIES: list[Entry] = [
           "Andel positiva svar per verksamhetsområde och mättillfälle, {pooled}, {occasions}.",
           SURVEY_SOURCE, "survey_shares", series="E"),
     Entry("survey-administrations-diagram", "diagram", "survey",
-          "Andel positiva svar per förvaltning, {pooled}, samtliga mättillfällen {occasions}.",
+          "Andel positiva svar per förvaltning, {pooled}, samtliga mättillfällen {occasions}, högst överst; "
+          "streckad linje: hela staden.",
           SURVEY_SOURCE, "survey_shares", series="E"),
     Entry("survey-administrations-table", "table", "survey",
-          "Andel positiva svar per förvaltning och mättillfälle, {pooled}, {occasions}.",
+          "Andel positiva svar per förvaltning och mättillfälle, {pooled}, {occasions}, i ordning efter andelen "
+          "för samtliga tillfällen.",
           SURVEY_SOURCE, "survey_shares", series="E"),
     Entry("survey-shares-sheet", "table", "survey", "Medarbetarenkäten: andel positiva, neutrala och negativa svar",
           Source("Medarbetarenkäten (Bilaga 3)", "data/raw/survey_responses.csv"), "survey_shares", numbered=False,

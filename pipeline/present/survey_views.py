@@ -8,6 +8,8 @@ The report's own survey tables were in Bilaga 3, which is not among the sources,
 registry numbers this section's tables and diagrams in a series of their own (``series="E"``,
 E for enkät), which cannot be mistaken for the numbered tables of the main text.
 """
+from pathlib import Path
+
 import pandas as pd
 
 from pipeline import formatting as fmt
@@ -18,12 +20,12 @@ ALL_OCCASIONS = "Samtliga tillfällen"
 POOLED = "de tre påståendena sammantagna"
 
 
-def _caption(entry_id: str, tail: str = "", **fields) -> str:
-    """The registry's caption; ``tail`` is the end of the printed caption where the registry's text stops short."""
-    text = contents.caption(entry_id, **fields)
-    if tail and not text.endswith(f"{tail}."):
-        text = f"{text[:-1]}{tail}."
-    return text
+def title_page_note(processed_dir: Path) -> str | None:
+    """The title page's warning when the survey section shows synthetic answers, else None."""
+    if not survey.is_synthetic(processed_dir):
+        return None
+    return ("enkätavsnittet bygger på påhittade svar med verklig struktur, eftersom svaren på individnivå "
+            "inte är offentliga.")
 
 
 def _rows(shares: pd.DataFrame, *group_types: str) -> pd.DataFrame:
@@ -62,7 +64,7 @@ def statements(shares: pd.DataFrame) -> blocks.Group:
             f"{neutral} som neutrala och {negative} som negativa. Enkäten besvarades vid {len(occasions)} "
             f"mättillfällen, {_range(occasions)}, med mellan {fmt.number(counts.min())} och "
             f"{fmt.number(counts.max())} svar per påstående och tillfälle.")
-    return blocks.Group([blocks.Markup_("statements.html.j2", {"items": list(survey.STATEMENTS.values())}),
+    return blocks.Group([blocks.Fragment("statements.html.j2", {"items": list(survey.STATEMENTS.values())}),
                          blocks.Text(text)])
 
 
@@ -128,7 +130,7 @@ def city_trend(shares: pd.DataFrame, synthetic: bool) -> blocks.Figure:
         lines.append({"label": text, "shares": series.tolist()})
         data[survey.STATEMENT_SHORT[statement]] = [fmt.percent(v) for v in series.tolist()]
     png = charts.share_trend(occasions, lines, "Andel positiva svar")
-    caption = _caption("survey-statements-diagram", occasions=_range(occasions))
+    caption = contents.caption("survey-statements-diagram", occasions=_range(occasions))
     alt = "Linjediagram, en linje per påstående. " + " ".join(
         f"{line['label']}: {fmt.percent(line['shares'][0])} {occasions[0]} och "
         f"{fmt.percent(line['shares'][-1])} {occasions[-1]}." for line in lines)
@@ -154,7 +156,7 @@ def city_table(shares: pd.DataFrame, synthetic: bool) -> blocks.Table:
                             "Negativa": fmt.percent(cell["negative_share"]),
                             "Antal svar": fmt.number(cell["n"]) if not bool(cell["suppressed"]) else fmt.EN_DASH})
     frame = pd.DataFrame(records, index=index)
-    caption = _caption("survey-statements-table", occasions=_range(occasions))
+    caption = contents.caption("survey-statements-table", occasions=_range(occasions))
     note = "Obesvarade påståenden räknas inte med i antalet svar."
     source = contents.source("survey-statements-table", synthetic=synthetic)
     return blocks.Table(_rows(shares, "city"), frame, caption, source + " " + note, row_header="Påstående",
@@ -203,7 +205,7 @@ def area_trend(shares: pd.DataFrame, synthetic: bool) -> blocks.Figure:
     areas = [a for a in survey.AREAS if a in wide.index]
     panels = [{"label": a, "shares": wide.loc[a].tolist(), "reference": city} for a in areas]
     png = charts.share_multiples(occasions, panels, reference_label=survey.CITY)
-    caption = _caption("survey-areas-diagram", pooled=POOLED, occasions=_range(occasions))
+    caption = contents.caption("survey-areas-diagram", pooled=POOLED, occasions=_range(occasions))
     alt = (f"{len(areas)} små linjediagram, ett per verksamhetsområde. " + " ".join(
         f"{a}: {fmt.percent(wide.loc[a].iloc[0])} {occasions[0]} och {fmt.percent(wide.loc[a].iloc[-1])} "
         f"{occasions[-1]}." for a in areas))
@@ -229,7 +231,7 @@ def area_table(shares: pd.DataFrame, min_respondents: int, synthetic: bool) -> b
     empty = blocks.stacked(fmt.EN_DASH, "")
     wide = wide.apply(lambda column: column.map(lambda v: v if isinstance(v, str) else empty))
     wide.columns = list(occasions)
-    caption = _caption("survey-areas-table", pooled=POOLED, occasions=_range(occasions))
+    caption = contents.caption("survey-areas-table", pooled=POOLED, occasions=_range(occasions))
     note = ("Antal svar är svaren på de tre påståendena tillsammans (ungefär tre per svarande). "
             + _suppression_note(min_respondents))
     source = contents.source("survey-areas-table", synthetic=synthetic)
@@ -270,8 +272,7 @@ def administration_ranking(shares: pd.DataFrame, synthetic: bool) -> blocks.Figu
     city = survey.ranking(shares, "city").iloc[0]
     png = charts.ranked_shares(ranked["group"].tolist(), ranked["positive_share"].tolist(), "Andel positiva svar",
                                reference=float(city["positive_share"]), reference_label=survey.CITY)
-    caption = _caption("survey-administrations-diagram", ", högst överst; streckad linje: hela staden",
-                       pooled=POOLED, occasions=_range(occasions))
+    caption = contents.caption("survey-administrations-diagram", pooled=POOLED, occasions=_range(occasions))
     top, bottom = ranked.iloc[0], ranked.iloc[-1]
     alt = (f"Liggande stapeldiagram över {len(ranked)} förvaltningar. Högst {top['group']} "
            f"({fmt.percent(top['positive_share'])}), lägst {bottom['group']} ({fmt.percent(bottom['positive_share'])}); "
@@ -300,7 +301,7 @@ def administration_table(shares: pd.DataFrame, min_respondents: int, synthetic: 
     wide[ALL_OCCASIONS] = [fmt.percent(overall[g]) if g in overall.index else fmt.EN_DASH for g in wide.index]
     wide.columns = [str(c) for c in wide.columns]
     wide.index.name = None
-    caption = _caption("survey-administrations-table", ", i ordning efter andelen för samtliga tillfällen",
+    caption = contents.caption("survey-administrations-table",
                        pooled=POOLED, occasions=_range(occasions))
     note = ("Samtliga tillfällen = positiva svar delat med alla svar vid de tillfällen som redovisas. "
             + _suppression_note(min_respondents))

@@ -87,14 +87,6 @@ def is_synthetic(processed_dir: str | Path | None = None) -> bool:
     return bool(json.loads(path.read_text(encoding="utf-8"))["synthetic"])
 
 
-def title_page_note(processed_dir: Path) -> str | None:
-    """The title page's warning when the survey section shows synthetic answers, else None."""
-    if not is_synthetic(processed_dir):
-        return None
-    return ("enkätavsnittet bygger på påhittade svar med verklig struktur, eftersom svaren på individnivå "
-            "inte är offentliga.")
-
-
 # ----------------------------------------------------------------------------- shares
 
 def shares(responses: pd.DataFrame, params) -> pd.DataFrame:
