@@ -178,12 +178,18 @@ def execute(run: Run, stage: Path) -> bool:
     return False
 
 
-def _die_with_parent(parent: int) -> None:
+def _die_with_parent(parent: int, ignore_interrupt: bool = False) -> None:
     """Pool workers end when the build does (Linux), even when it is killed: an orphan would
-    go on writing into a staging tree that the next build is removing."""
+    go on writing into a staging tree that the next build is removing.
+
+    With ``ignore_interrupt`` a worker leaves Ctrl-C to the process that owns the pool
+    (``make preview`` ends its workers itself), instead of printing a traceback of its own.
+    """
     import ctypes
     import signal
 
+    if ignore_interrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
@@ -198,12 +204,13 @@ def workers() -> int:
 
 
 @contextmanager
-def worker_pool():
+def worker_pool(ignore_interrupt: bool = False):
     """One pool of processes, one per core, for a whole build: the notebook runs, then the PDFs.
 
     Workers are started on first use and kept, so the PDFs do not pay a second start-up.
     """
-    pool = ProcessPoolExecutor(max_workers=workers(), initializer=_die_with_parent, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(max_workers=workers(), initializer=_die_with_parent,
+                               initargs=(os.getpid(), ignore_interrupt))
     failed = True
     try:
         yield pool

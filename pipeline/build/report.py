@@ -93,16 +93,34 @@ def build_report(progress: Progress, snapshot: inputs.Snapshot | None = None) ->
     return {"files": len(summary), "runs": len(runs), "audit": audit.counts(frames["reconciliation"])}
 
 
+def build_preview(progress: Progress, pool, target: Path, snapshot: inputs.Snapshot | None = None) -> dict:
+    """``make preview``: the report's HTML pages into ``target`` (not ``output/``), swapped in whole.
+
+    The same steps as ``build_report`` without the workbook, the PDFs, the manifest and
+    publishing; ``pool`` is the preview's warm worker pool, kept between rebuilds.
+    """
+    snapshot, params = _start(snapshot)
+    stage = publish.new_stage()
+    try:
+        runs, frames, summary = _build_in(stage, params, progress, pool, snapshot, complete=False)
+        publish.swap_in(stage / "output", target)
+    finally:
+        publish.discard(stage)
+    cache.prune()
+    return {"files": len(summary), "runs": len(runs)}
+
+
 def _build_in(stage: Path, params: config.ReportParams, progress: Progress, pool,
-              snapshot: inputs.Snapshot) -> tuple[list, dict, dict]:
-    """Every stage up to publishing, into ``stage``."""
+              snapshot: inputs.Snapshot, complete: bool = True) -> tuple[list, dict, dict]:
+    """Every stage up to publishing, into ``stage``; without the workbook, PDFs and manifest unless ``complete``."""
     output = stage / "output"
     notebooks.stamp_date(provenance.edition_datetime(params))
     tables, summary, frames = _validate_and_process(progress, params, stage, snapshot)
     with progress.stage("audit", "writing output/audit/ (published figures recomputed)"):
         write_audit(frames["reconciliation"], output / "audit", params.title)
-    with progress.stage("workbook", "writing output/tabeller.xlsx"):
-        write_workbook(output / "tabeller.xlsx", stage / "data" / "processed", params)
+    if complete:
+        with progress.stage("workbook", "writing output/tabeller.xlsx"):
+            write_workbook(output / "tabeller.xlsx", stage / "data" / "processed", params)
     pages = administration.pages(frames["administrations"])
     runs = sections.report_runs(pages, params)
     with progress.stage("execute", f"running {len(runs)} notebooks with papermill on {notebooks.workers()} cores"):
@@ -114,13 +132,15 @@ def _build_in(stage: Path, params: config.ReportParams, progress: Progress, pool
         for target, text in documents.items():
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-    printed = {t: text for t, text in documents.items() if t.name != "index.html"}
-    with progress.stage("pdf", f"printing {len(printed)} PDFs"):
-        notebooks.write_pdfs([(text, target.with_suffix(".pdf")) for target, text in printed.items()], pool)
+    if complete:
+        printed = {t: text for t, text in documents.items() if t.name != "index.html"}
+        with progress.stage("pdf", f"printing {len(printed)} PDFs"):
+            notebooks.write_pdfs([(text, target.with_suffix(".pdf")) for target, text in printed.items()], pool)
     # the processed datasets are published inside output/ (output/data/, linked from data/processed)
     os.rename(stage / "data" / "processed", output / publish.DATA)
-    with progress.stage("manifest", "writing output/manifest.json"):
-        provenance.write_manifest(provenance.manifest(runs, output, snapshot), output / "manifest.json")
+    if complete:
+        with progress.stage("manifest", "writing output/manifest.json"):
+            provenance.write_manifest(provenance.manifest(runs, output, snapshot), output / "manifest.json")
     return runs, frames, summary
 
 
