@@ -16,7 +16,7 @@ from pipeline import paths
 
 PACKAGES = ["great-expectations", "pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert",
             "nbformat", "nbclient", "ipykernel", "ipython", "weasyprint", "pyyaml", "jinja2", "openpyxl",
-            "pillow"]
+            "pillow", "watchfiles"]
 
 
 def sha256(path: Path) -> str:
