@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help report validate test administration verify clean lab lock suites dictionary bench diff
+.PHONY: help report preview validate test administration verify clean lab lock suites dictionary bench diff
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -34,6 +34,11 @@ export SURVEY_EXPORT := $(SURVEY)
 
 report: $(STAMP) ## Build output/report.html and output/report.pdf from data/raw/ (SURVEY=export.csv for the real survey)
 	@$(PY) -m pipeline report
+
+# The report's HTML in the browser while one edits: built into .build/preview/ (no PDF; output/ is left
+# as the last `make report` made it), served on 127.0.0.1 only, rebuilt and reloaded on every save.
+preview: $(STAMP) ## Serve the report's HTML on 127.0.0.1, rebuilt on every save (PREVIEW_PORT=8000 to choose the port)
+	@PREVIEW_PORT="$(PREVIEW_PORT)" $(PY) -m pipeline preview
 
 administration: $(STAMP) ## Build one administration's page: make administration NAME=Skarpnäck
 	@test -n "$(NAME)" || { echo "usage: make administration NAME=<administration>, e.g. NAME=Skarpnäck"; exit 2; }

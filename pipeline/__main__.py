@@ -3,7 +3,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, printed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -13,6 +13,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("report", help="validate, process, run the notebooks and render output/")
     one = commands.add_parser("administration", help="build one administration's page into output/administrations/")
     one.add_argument("name", help="the administration's name as the report spells it, e.g. Skarpnäck")
+    commands.add_parser("preview", help="build the report's HTML into .build/preview/, serve it on 127.0.0.1 "
+                                        "(PREVIEW_PORT=…) and rebuild it whenever an input is saved")
     commands.add_parser("dist", help="bundle the built edition into dist/<name>-<edition date>.zip "
                                      "(the edition is set in report.yml)")
     commands.add_parser("write-dictionary", help="regenerate docs/data_dictionary.md from the registries")
@@ -28,18 +30,10 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return _run(args)
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:  # a full disk, a file another program holds: the build's own I/O failed
-        where = f" {exc.filename}" if exc.filename else ""
-        print(f"error: could not read or write{where}: {exc.strerror or exc}. Free disk space or close the program "
-              "holding the file, then run the command again. Nothing was published; output/ is unchanged.",
-              file=sys.stderr)
-        return 1
-    except RuntimeError as exc:
-        print(f"error: {exc}\nNothing was published; output/ is unchanged.", file=sys.stderr)
-        return 1
+    except (InputError, OSError, RuntimeError) as exc:
+        message, code = printed(exc)
+        print(message, file=sys.stderr)
+        return code
     except KeyboardInterrupt:
         print("interrupted: nothing was published; output/ is unchanged.", file=sys.stderr)
         return 130
@@ -47,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args) -> int:
     snapshot = None
+    if args.command == "preview":
+        from pipeline.build import preview  # serves .build/preview/ until Ctrl-C; never touches output/
+
+        return preview.run()
     if args.command == "dist":
         from pipeline.build import edition  # bundles what output/ holds; builds nothing
 

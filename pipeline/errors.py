@@ -24,6 +24,22 @@ class InputError(Exception):
     """
 
 
+def printed(exc: BaseException) -> tuple[str, int] | None:
+    """What the command line prints for an error a user can act on, and its exit code; None for others.
+
+    ``make preview`` shows the same text in the browser.
+    """
+    if isinstance(exc, InputError):
+        return f"error: {exc}", 2
+    if isinstance(exc, OSError):  # a full disk, a file another program holds: the build's own I/O failed
+        where = f" {exc.filename}" if exc.filename else ""
+        return (f"error: could not read or write{where}: {exc.strerror or exc}. Free disk space or close the program "
+                "holding the file, then run the command again. Nothing was published; output/ is unchanged.", 1)
+    if isinstance(exc, RuntimeError):
+        return f"error: {exc}\nNothing was published; output/ is unchanged.", 1
+    return None
+
+
 def shorten(value: str, width: int = WIDTH) -> str:
     """The first ``width`` characters of ``value``, and '…' when there were more."""
     value = str(value)

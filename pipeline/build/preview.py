@@ -1,0 +1,325 @@
+"""``make preview``: the report in the browser, rebuilt and reloaded whenever an input is saved.
+
+What a researcher gets: edit a notebook's text, a raw cell, a suite or ``report.yml``, save,
+and the page open in the browser reloads itself with the new report a few seconds later,
+without running ``make report`` and waiting for the PDFs. A validation or notebook error
+appears in that page, with the message the command line prints, and the report comes back
+as soon as the file is fixed. ``output/`` is never touched: it stays the last complete build.
+
+Measured on the 2-core build machine, from saving a file to the new page being served:
+MEASURED_TIMES
+
+How it works. One warm process builds with ``report.build_preview``: the steps of
+``make report`` minus workbook, PDFs, manifest and publishing, into a fresh staging tree that
+is then swapped over ``.build/preview/`` in one rename, so the server never serves half a
+build. Between rebuilds the process keeps its worker pool and what it imported (pandas, GX);
+the caches of ``pipeline/build/cache.py`` reuse the validation while no raw file changed and
+every notebook run whose inputs did not change. ``watchfiles`` (inotify) watches the inputs.
+A change under ``pipeline/`` restarts the process in place (``exec``, same port): the code it
+imported and the code digest the caches are keyed on are those it started with.
+
+The server is the standard library's ``ThreadingHTTPServer`` on 127.0.0.1 only. As served, and
+never on disk, each HTML page carries a small script that long-polls ``/__preview/events`` and
+reloads the page when the build id it was served with is no longer the current one.
+"""
+import html
+import json
+import os
+import queue
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from contextlib import ExitStack
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from pipeline import errors, paths
+from pipeline.build import notebooks, publish
+from pipeline.errors import InputError
+from pipeline.ingest import inputs
+
+PREVIEW = publish.BUILD_DIR / "preview"  # what is served; output/ is never written
+PORT_VARIABLE = "PREVIEW_PORT"
+HOST = "127.0.0.1"
+EVENTS = "/__preview/events"
+POLL_SECONDS = 25  # a long poll answers at the latest after this, and the page asks again
+WATCHED_DIRECTORIES = ["data/raw", "notebooks", "expectations"]  # and pipeline/ with every folder in it
+
+_RELOAD = """<script>/* make preview: reload when a new build is in (only in the served copy) */
+(function () {
+  var build = %s;
+  function poll() {
+    fetch("%s?since=" + encodeURIComponent(build), {cache: "no-store"})
+      .then(function (r) { return r.json(); })
+      .then(function (d) { if (d.build !== build) { location.reload(); } else { poll(); } })
+      .catch(function () { setTimeout(poll, 1000); });
+  }
+  poll();
+})();
+</script>
+"""
+
+_PAGE = """<!DOCTYPE html>
+<html lang="sv"><head><meta charset="utf-8"><title>{title}</title>
+<style>body{{font-family:'DejaVu Sans',Arial,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1a1a1a}}
+pre{{white-space:pre-wrap;background:#fdf0f0;border-left:4px solid #b00020;padding:1rem}}</style></head>
+<body><h1>{title}</h1>{body}</body></html>
+"""
+
+
+class State:
+    """The current build's id and, when the last build failed, its message; pages wait on changes."""
+
+    def __init__(self):
+        self._changed = threading.Condition()
+        self.build = f"start-{time.time_ns()}"
+        self.ready = False  # a build has finished (well or not)
+        self.error: str | None = None
+
+    def set(self, error: str | None = None) -> None:
+        with self._changed:
+            self.build = str(time.time_ns())
+            self.ready = True
+            self.error = error
+            self._changed.notify_all()
+
+    def wait(self, since: str, timeout: float = POLL_SECONDS) -> str:
+        with self._changed:
+            self._changed.wait_for(lambda: self.build != since, timeout)
+            return self.build
+
+
+class Handler(SimpleHTTPRequestHandler):
+    """Files of ``.build/preview/``; HTML pages with the reload script, or the error page."""
+
+    state: State
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def log_message(self, format, *args):  # no line per request on the console
+        pass
+
+    def do_GET(self):
+        url = urlsplit(self.path)
+        if url.path == EVENTS:
+            since = parse_qs(url.query).get("since", [""])[0]
+            self._send(json.dumps({"build": self.state.wait(since)}).encode(), "application/json")
+            return
+        if url.path == "/":
+            self.send_response(HTTPStatus.FOUND)
+            self.send_header("Location", "/report.html")
+            self.end_headers()
+            return
+        local = Path(self.translate_path(url.path))
+        if local.is_dir() and url.path.endswith("/"):
+            local = local / "index.html"
+        if local.suffix != ".html":  # other files as they are (a folder without its '/' is redirected)
+            super().do_GET()
+            return
+        build, error, ready = self.state.build, self.state.error, self.state.ready
+        if not ready:
+            page = _PAGE.format(title="Förhandsvisningen byggs …", body="<p>Sidan laddas om när rapporten är byggd.</p>")
+        elif error is not None:
+            page = error_page(error)
+        elif local.is_file():
+            page = local.read_text(encoding="utf-8")
+        else:
+            self.send_error(HTTPStatus.NOT_FOUND, "Sidan finns inte i förhandsvisningen")
+            return
+        self._send(with_reload(page, build).encode("utf-8"), "text/html; charset=utf-8")
+
+    def _send(self, data: bytes, kind: str) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def error_page(message: str) -> str:
+    """The page shown at every HTML address while the last build failed: the command line's message."""
+    return _PAGE.format(title="Förhandsvisningen kunde inte byggas", body=(
+        f"<pre>{html.escape(message)}</pre><p>Rätta filen och spara den: sidan laddas om när rapporten är "
+        "byggd igen. output/ är orörd.</p>"))
+
+
+def with_reload(page: str, build: str) -> str:
+    """The page as served: the reload script just before ``</body>``."""
+    script = _RELOAD % (json.dumps(build), EVENTS)
+    at = page.rfind("</body>")
+    return page + script if at < 0 else page[:at] + script + page[at:]
+
+
+def port(environ=None) -> int:
+    """``PREVIEW_PORT``; unset, empty or 0: a free port the system picks."""
+    environ = os.environ if environ is None else environ
+    text = environ.get(PORT_VARIABLE, "").strip() or "0"
+    if not text.isdigit() or int(text) > 65535:
+        raise InputError(f"{PORT_VARIABLE}={text}: a port is a number from 1 to 65535 (0 or unset: any free port).")
+    return int(text)
+
+
+def serve(state: State, number: int, directory: Path = PREVIEW) -> ThreadingHTTPServer:
+    """The server on 127.0.0.1 (never other machines), answering in a thread of its own."""
+    handler = type("PreviewHandler", (Handler,), {"state": state})
+    try:
+        server = ThreadingHTTPServer((HOST, number), partial(handler, directory=str(directory)))
+    except OSError as exc:
+        raise InputError(f"cannot serve the preview on {HOST}:{number} ({exc.strerror or exc}); choose another "
+                         f"port with {PORT_VARIABLE}=… or leave it unset for a free one.") from None
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
+    return server
+
+
+def watched(root: Path = paths.ROOT, export: Path | None = None) -> tuple[list[Path], Callable[..., bool]]:
+    """The folders to watch (not recursively: pipeline/'s folders are listed) and which of their files count."""
+    code = root / "pipeline"
+    folders = [root, *(root / name for name in WATCHED_DIRECTORIES), code]
+    folders += sorted(p for p in code.rglob("*") if p.is_dir() and p.name != "__pycache__")
+    files = {root / "report.yml"}
+    if export is not None:
+        folders.append(export.parent)
+        files |= {export, export.with_name(export.stem + inputs.SURVEY_META)}
+    within = [root / name for name in WATCHED_DIRECTORIES] + [code]
+
+    def counts(change, path: str) -> bool:
+        path = Path(path)
+        if path in files:
+            return True
+        if path.parent == root / "data" / "raw" and inputs.ignored_raw(path.name):
+            return False
+        if "__pycache__" in path.parts or path.suffix in (".pyc", ".swp", ".swx", ".tmp") or path.name.endswith("~"):
+            return False
+        if ".ipynb_checkpoints" in path.parts or path.name.startswith(".#"):
+            return False
+        return any(path.is_relative_to(folder) for folder in within)
+
+    return [f for f in folders if f.is_dir()], counts
+
+
+def _watch(changes: queue.Queue, stop: threading.Event, folders: list[Path], counts) -> None:
+    import watchfiles
+
+    for batch in watchfiles.watch(*folders, watch_filter=counts, recursive=False, stop_event=stop,
+                                  raise_interrupt=False, debounce=400, step=50):
+        changes.put(batch)
+
+
+def _message(exc: BaseException) -> str:
+    """The failure as the command line prints it (an unexpected one: its traceback)."""
+    said = errors.printed(exc)
+    return said[0] if said else "".join(traceback.format_exception(exc)).rstrip()
+
+
+def _end_children() -> None:
+    """No worker (nor a kernel of one) outlives the preview."""
+    import psutil
+
+    children = psutil.Process().children(recursive=True)
+    for child in children:
+        try:
+            child.terminate()
+        except psutil.NoSuchProcess:
+            pass
+    _, alive = psutil.wait_procs(children, timeout=5)
+    for child in alive:
+        try:
+            child.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(alive, timeout=5)
+
+
+def run(environ=None) -> int:
+    """Build, serve and rebuild until Ctrl-C; the command line's ``preview``."""
+    from pipeline.build import report
+
+    environ = os.environ if environ is None else environ
+    export = inputs.export_path(environ)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops it as cleanly as Ctrl-C
+    state = State()
+    server = serve(state, port(environ))
+    number = server.server_address[1]
+    url = f"http://{HOST}:{number}/report.html"
+    print(f"Preview: {url} (serving .build/preview/; output/ stays as it is; Ctrl-C stops)", flush=True)
+    stop = threading.Event()
+    changes: queue.Queue = queue.Queue()
+    folders, counts = watched(export=export)
+    watcher = threading.Thread(target=_watch, args=(changes, stop, folders, counts), name="preview-watch", daemon=True)
+    watcher.start()
+    pools = ExitStack()
+    restart = False
+    pool = None
+    try:
+        pool = pools.enter_context(notebooks.worker_pool(ignore_interrupt=True))
+        built = None  # the digests of the inputs of the last good build
+        batch: set = set()
+        while True:
+            try:
+                snapshot = inputs.read(environ=environ)
+                if snapshot.digests != built:
+                    start = time.perf_counter()
+                    print(f"[preview] building{' after ' + _named(batch) if batch else ''} …", flush=True)
+                    report.build_preview(report.Progress(), pool, PREVIEW, snapshot)
+                    built = snapshot.digests
+                    state.set()
+                    print(f"[preview] new build served in {time.perf_counter() - start:.1f} s: {url}", flush=True)
+            except Exception as exc:  # shown in the page; the server goes on
+                built = None
+                message = _message(exc)
+                print(message, file=sys.stderr, flush=True)
+                state.set(error=message)
+                if not isinstance(exc, InputError):  # a notebook failed: its pool may still run the others
+                    pools.close()
+                    pool = pools.enter_context(notebooks.worker_pool(ignore_interrupt=True))
+            batch = _next_changes(changes)
+            if any(Path(p).is_relative_to(paths.ROOT / "pipeline") for _, p in batch):
+                print(f"[preview] the code changed ({_named(batch)}): restarting on the same port …", flush=True)
+                restart = True
+                break
+    except KeyboardInterrupt:
+        pass  # Ctrl-C: the way to stop the preview
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+        if pool is not None and not restart:  # interrupted: do not wait for the notebooks running
+            pool.shutdown(wait=False, cancel_futures=True)
+        _end_children()
+        pools.close()
+    if restart:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(sys.executable, [sys.executable, "-m", "pipeline", "preview"],
+                  {**environ, PORT_VARIABLE: str(number)})
+    print("preview stopped: server and workers ended; output/ is unchanged.", file=sys.stderr, flush=True)
+    return 0
+
+
+def _next_changes(changes: queue.Queue) -> set:
+    """Wait for saved files, then take every change queued meanwhile (one rebuild for them all)."""
+    batch = set()
+    while not batch:
+        try:
+            batch |= changes.get(timeout=0.5)  # a timeout, so that Ctrl-C is seen at once
+        except queue.Empty:
+            continue
+    while True:
+        try:
+            batch |= changes.get_nowait()
+        except queue.Empty:
+            return batch
+
+
+def _named(batch: set) -> str:
+    names = sorted({paths.relative(Path(p)) for _, p in batch})
+    return ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")

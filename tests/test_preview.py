@@ -1,0 +1,112 @@
+"""``make preview``: served on 127.0.0.1, rebuilt on a save, errors in the page, Ctrl-C ends everything."""
+import html
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import psutil
+import pytest
+
+from conftest import copy_project, read_rows, write_rows
+
+TIMEOUT = 120  # seconds from a save to the page that shows it
+SCRIPT = re.compile(r"<script>/\* make preview.*?</script>\n", re.S)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.read().decode("utf-8")
+
+
+def _wait(url: str, until, what: str) -> str:
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        page = _get(url)
+        if until(page):
+            return page
+        time.sleep(0.3)
+    raise AssertionError(f"no {what} within {TIMEOUT} s; last page: {page[:500]}")
+
+
+def _title(page: str) -> str:
+    return re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+
+
+def _report(page: str) -> bool:
+    return "handlingsplan" in _title(page)
+
+
+@pytest.mark.build
+def test_preview_serves_rebuilds_shows_errors_and_stops_on_ctrl_c(tmp_path):
+    root = copy_project(tmp_path / "project")
+    port = _free_port()
+    out, err = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    env = {**os.environ, "PYTHONPATH": str(root), "PREVIEW_PORT": str(port)}
+    env.pop("SURVEY_EXPORT", None)
+    with open(out, "w") as stdout, open(err, "w") as stderr:
+        process = subprocess.Popen([sys.executable, "-m", "pipeline", "preview"], cwd=root, env=env,
+                                   stdout=stdout, stderr=stderr)
+    try:
+        deadline = time.monotonic() + 30
+        while not re.search(r"http://127\.0\.0\.1:\d+/\S*", out.read_text()):
+            assert process.poll() is None and time.monotonic() < deadline, out.read_text() + err.read_text()
+            time.sleep(0.1)
+        url = re.search(r"http://127\.0\.0\.1:\d+/\S*", out.read_text()).group(0)
+        assert url == f"http://127.0.0.1:{port}/report.html"
+
+        first = _wait(url, _report, "report")
+        assert "/__preview/events" in first  # the reload script, as served
+        assert not (root / "output").exists() and not list((root / ".build" / "preview").rglob("*.pdf"))
+        assert "/__preview/" not in (root / ".build" / "preview" / "report.html").read_text(encoding="utf-8")
+
+        # a changed raw cell: the page served changes
+        turnover = root / "data" / "raw" / "turnover.csv"
+        fields, rows = read_rows(turnover)
+        original = [dict(row) for row in rows]
+        row = next(r for r in rows if r["administration"] == "Rinkeby-Kista" and r["year"] == "2018")
+        row["ended"] = str(int(row["ended"]) + 1)
+        write_rows(turnover, fields, rows)
+        changed = _wait(url, lambda page: _report(page) and SCRIPT.sub("", page) != SCRIPT.sub("", first),
+                        "rebuilt report")
+
+        # an invalid cell: the command line's message in the page, the server still answering
+        row["ended"] = "-3"
+        write_rows(turnover, fields, rows)
+        failed = _wait(url, lambda page: "kunde inte byggas" in _title(page), "error page")
+        message = html.unescape(re.search(r"<pre>(.*?)</pre>", failed, re.S).group(1))
+        assert "data/raw/turnover.csv" in message and "'-3'" in message and message.startswith("error: ")
+        assert message in err.read_text(), "the page shows the message as the command line prints it"
+        assert "/__preview/events" in failed and process.poll() is None
+
+        # fixed: the report is back, the same as before the change
+        write_rows(turnover, fields, original)
+        back = _wait(url, _report, "report after the fix")
+        assert SCRIPT.sub("", back) == SCRIPT.sub("", first) != SCRIPT.sub("", changed)
+
+        children = psutil.Process(process.pid).children(recursive=True)
+        assert children, "the warm worker pool"
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) in (0, 130)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert [c.pid for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE] == []
+    said = err.read_text().strip().splitlines()
+    assert said[-1].startswith("preview stopped"), said[-3:]
+    assert "Traceback" not in err.read_text()
