@@ -107,8 +107,8 @@ def test_a_formula_in_report_yml_is_neutralised_on_the_contents_sheet(tmp_path, 
     assert [c.coordinate for c in _cells(target) if c.data_type == "f"] == []
     from openpyxl import load_workbook
 
-    contents = load_workbook(target)["Innehåll"]
-    assert contents["C3"].value.startswith("'" + HYPERLINK) and contents["C3"].data_type == "s"
+    sheet = load_workbook(target)["Innehåll"]
+    assert sheet["C3"].value.startswith("'" + HYPERLINK) and sheet["C3"].data_type == "s"
 
 
 def test_a_control_character_a_spreadsheet_cannot_store_is_one_message(tmp_path):
