@@ -45,6 +45,15 @@ def test_moving_an_entry_renumbers_everything_after_it(monkeypatch):
     assert contents.caption("consultants-table", years="2015–2018").startswith("Tabell 1. ")
 
 
+def test_a_pinned_number_that_entries_before_it_have_reached_is_refused(monkeypatch):
+    """Two diagrams added before the researcher's (pinned to the report's Diagram 5) would make two Diagram 5."""
+    extra = [contents.Entry(f"extra-{n}", "diagram", "consultants", "Extra.", None, None) for n in range(2)]
+    at = next(i for i, e in enumerate(contents.ENTRIES) if e.id == "researcher-ranked-diagram")
+    monkeypatch.setattr(contents, "ENTRIES", contents.ENTRIES[:at] + extra + contents.ENTRIES[at:])
+    with pytest.raises(ValueError, match="researcher-ranked-diagram is pinned to Diagram 5"):
+        contents.number("consultants-diagram")
+
+
 def test_a_reference_to_an_unknown_entry_names_it():
     with pytest.raises(KeyError, match="turnover-nothing"):
         contents.resolve_references("Se {numref}`turnover-nothing`.", "notebooks/turnover.ipynb")

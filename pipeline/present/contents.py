@@ -181,6 +181,9 @@ def _slots() -> dict[str, tuple[int, str | None]]:
         if entry.group and entry.group in groups:
             slots[entry.id] = (groups[entry.group], entry.group)
             continue
+        if entry.at is not None and entry.at <= counters.get(counter, 0):
+            raise ValueError(f"{entry.id} is pinned to {KIND_WORD[entry.kind]} {entry.series}{entry.at} (at=), but the "
+                             f"entries before it already count to {counters[counter]}: raise its at= or drop it")
         counters[counter] = entry.at if entry.at is not None else counters.get(counter, 0) + 1
         slots[entry.id] = (counters[counter], entry.group)
         if entry.group:
