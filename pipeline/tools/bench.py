@@ -13,7 +13,9 @@ byte-identically).
 - the two steps a one-cell rebuild cannot overlap (``FLOOR_SCRIPTS``): importing GX and
   printing ``report.pdf``, whose sum bounds that rebuild from below;
 - naive baseline: the ``papermill`` CLI then the ``jupyter nbconvert`` CLI, notebook after
-  notebook, on the same notebook runs.
+  notebook, on the same notebook runs;
+- preview: ``make preview`` running in the copy, the seconds from saving a notebook's text and
+  then a raw cell to the served report.html having changed (polled every 0.1 s).
 """
 import json
 import os
@@ -32,7 +34,8 @@ from pipeline import paths
 
 COPIED = ["pipeline", "notebooks", "data/raw", "expectations", "report.yml", "requirements.lock",
           "requirements-lab.lock", "pyproject.toml", "Makefile"]
-TARGETS = {"cold_vs_baseline": 0.3, "noop_s": 1.0, "district_cell_s": 6.0, "peak_memory_gib": 2.0}
+TARGETS = {"cold_vs_baseline": 0.3, "noop_s": 1.0, "district_cell_s": 6.0, "peak_memory_gib": 2.0,
+           "preview_text_s": 1.0, "preview_cell_s": 2.0}
 
 
 def copy_project(target: Path) -> Path:
@@ -105,12 +108,64 @@ def _edit_district_cell(root: Path) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def _edit_notebook_text(root: Path) -> None:
+def _edit_notebook_text(root: Path, addition: str = "Tillägg.") -> None:
     path = root / "notebooks" / "consultants.ipynb"
     notebook = json.loads(path.read_text(encoding="utf-8"))
     cell = next(c for c in notebook["cells"] if c["cell_type"] == "markdown")
-    cell["source"] = "".join(cell["source"]) + "\n\nTillägg."
+    cell["source"] = "".join(cell["source"]) + "\n\n" + addition
     path.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _served(url: str) -> str:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError):
+        return ""
+
+
+def _until_changed(url: str, before: str, timeout: float = 300) -> tuple[float, str]:
+    """Seconds until the page at ``url`` is no longer ``before`` (and is the report, not an error page), and the page."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        page = _served(url)
+        if page and page != before and "handlingsplan" in page.split("</title>")[0]:
+            return time.perf_counter() - start, page
+        time.sleep(0.1)
+    raise RuntimeError(f"the preview at {url} did not change within {timeout:.0f} s")
+
+
+def preview(root: Path) -> dict[str, float]:
+    """``make preview`` in the built copy ``root``: save a notebook's text, then a raw cell; time each to the new page."""
+    import re
+    import signal
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = root / "preview.log"
+    with open(log, "w") as output:
+        process = subprocess.Popen([sys.executable, "-m", "pipeline", "preview"], cwd=root, stdout=output,
+                                   stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(root),
+                                                                  "PREVIEW_PORT": str(port)})
+    try:
+        url = f"http://127.0.0.1:{port}/report.html"
+        _, first = _until_changed(url, "")
+        _edit_notebook_text(root, "Ett tillägg till i förhandsvisningen.")
+        text_s, second = _until_changed(url, first)
+        _edit_district_cell(root)
+        cell_s, _ = _until_changed(url, second)
+    except RuntimeError as exc:
+        raise RuntimeError(f"{exc}\n{log.read_text()[-3000:]}") from None
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    assert re.search(r"\S", log.read_text())
+    return {"preview_text_s": text_s, "preview_cell_s": cell_s}
 
 
 def naive_baseline(root: Path) -> float:
@@ -163,6 +218,7 @@ def main() -> int:
     runs = int(os.environ.get("BENCH_RUNS", "3"))
     figures: dict[str, list[float]] = {k: [] for k in ["cold_s", "noop_s", "district_cell_s", "notebook_text_s",
                                                        "cold_kernels_s", "baseline_s", "peak_memory_gib",
+                                                       "preview_text_s", "preview_cell_s",
                                                        *FLOOR_SCRIPTS]}
     stages: dict[str, list[float]] = {}
     cell_stages: dict[str, list[float]] = {}
@@ -186,6 +242,9 @@ def main() -> int:
                 cell_stages.setdefault(stage, []).append(value)
             _edit_notebook_text(root)
             figures["notebook_text_s"].append(timed(make(root), root)[0])
+            print(f"[bench] run {run + 1}/{runs}: preview, a notebook's text then a raw cell saved …", flush=True)
+            for name, value in preview(root).items():
+                figures[name].append(value)
             print(f"[bench] run {run + 1}/{runs}: cold build with one kernel per notebook …", flush=True)
             shutil.rmtree(root / "output", ignore_errors=True)
             shutil.rmtree(root / ".build", ignore_errors=True)
@@ -203,6 +262,10 @@ def main() -> int:
         ("one district cell changed", f"{median['district_cell_s']:.1f} s", f"< {TARGETS['district_cell_s']:.0f} s", "",
          median["district_cell_s"] < TARGETS["district_cell_s"]),
         ("one notebook's text changed", f"{median['notebook_text_s']:.1f} s", "", "", None),
+        ("preview: notebook text saved", f"{median['preview_text_s']:.1f} s", f"≤ {TARGETS['preview_text_s']:.0f} s",
+         "to the new page", median["preview_text_s"] <= TARGETS["preview_text_s"]),
+        ("preview: raw cell saved", f"{median['preview_cell_s']:.1f} s", f"≤ {TARGETS['preview_cell_s']:.0f} s",
+         "to the new page", median["preview_cell_s"] <= TARGETS["preview_cell_s"]),
         ("cold, kernel per notebook", f"{median['cold_kernels_s']:.1f} s", "(process pool of papermill runs)", "", None),
         ("naive baseline", f"{median['baseline_s']:.1f} s", "", "", None),
         ("peak memory of a cold build", f"{median['peak_memory_gib']:.2f} GiB", f"< {TARGETS['peak_memory_gib']:.0f} GiB", "",
