@@ -6,11 +6,11 @@ without running ``make report`` and waiting for the PDFs. A validation or notebo
 appears in that page, with the message the command line prints, and the report comes back
 as soon as the file is fixed. ``output/`` is never touched: it stays the last complete build.
 
-Measured on the 2-core build machine, from saving a file to the new page being served:
-a sentence edited in a notebook's text (notebooks/turnover.ipynb) 4.5–6.4 s: validation reused, one
-notebook executed, 20 reused; one raw cell changed (data/raw/turnover.csv) 21 s: validation 4.5 s,
-then the 18 notebooks that read the turnover (the chapter and every administration's page)
-executed, 14 s, on the two workers. ``make report`` adds the PDFs to either (18 s).
+Measured on the 2-core build machine, from saving a file to the new page being served
+(``make bench`` measures both): a sentence added to a notebook's text 2.8–6.4 s (validation reused,
+one notebook executed, 20 reused); one raw cell changed in data/raw/turnover.csv 13–21 s (the file
+validated again, then the 18 notebooks that read the turnover, the chapter and every
+administration's page, executed on the two workers). ``make report`` adds the PDFs to either.
 
 How it works. One warm process builds with ``report.build_preview``: the steps of
 ``make report`` minus workbook, PDFs, manifest and publishing, into a fresh staging tree that
