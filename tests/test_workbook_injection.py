@@ -92,7 +92,7 @@ def test_numbers_stay_numbers(tmp_path):
 
     target = tmp_path / "tabeller.xlsx"
     workbook.write({"researcher_open_answers": _open_answers([HYPERLINK, "-"], [-3, 0])}, target, BUILD_DATE)
-    page = load_workbook(target)["Tabell 6 Oppna svar"]
+    page = load_workbook(target)["Tabell 6 Öppna svar"]
     counts = [page.cell(row=row, column=3) for row in (4, 5)]
     assert [(c.value, c.data_type) for c in counts] == [(-3, "n"), (0, "n")]
     assert page.cell(row=5, column=2).value == "'-"
@@ -117,7 +117,7 @@ def test_a_control_character_a_spreadsheet_cannot_store_is_one_message(tmp_path)
         frames = {"researcher_open_answers": _open_answers(["ok", "Admin\x01istrativt stöd" + "x" * 200], [1, 2])}
         workbook.write(frames, target, BUILD_DATE)
     message = str(caught.value)
-    assert "sheet 'Tabell 6 Oppna svar', cell B5" in message and "U+0001" in message
+    assert "sheet 'Tabell 6 Öppna svar', cell B5" in message and "U+0001" in message
     assert "'Admin\\x01istrativt" in message and len(message) < 400
     assert not target.exists()
 

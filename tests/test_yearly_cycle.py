@@ -105,7 +105,7 @@ def test_administration_pages_and_workbook_have_the_new_year(next_year):
     assert f"{year} slutade" in text
     from openpyxl import load_workbook
 
-    sheet = load_workbook(root / "output" / "tabeller.xlsx")["Tabell 1 Bistandshandlaggare"]
+    sheet = load_workbook(root / "output" / "tabeller.xlsx")["Tabell 1 Biståndshandläggare"]
     assert year in [row[2] for row in sheet.iter_rows(min_row=4, values_only=True)]
 
 

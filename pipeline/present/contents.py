@@ -78,7 +78,7 @@ def _turnover(profession: str, table: str) -> list[Entry]:
         Entry(f"turnover-table-{slug}", "table", "turnover",
               "{Profession}: avslutade anställningar/antal tillsvidareanställda (personalrörlighet), "
               "alla avgångsorsaker, {years}.", source, "turnover",
-              sheet=profession.capitalize().replace("å", "a").replace("ä", "a"),
+              sheet=profession.capitalize(),
               sheet_title=f"Personalrörlighet bland {profession} per förvaltning och år"),
     ]
 
@@ -118,7 +118,7 @@ ENTRIES: list[Entry] = [
           SURVEY_SOURCE, "survey_shares", series="E"),
     Entry("survey-shares-sheet", "table", "survey", "Medarbetarenkäten: andel positiva, neutrala och negativa svar",
           Source("Medarbetarenkäten (Bilaga 3)", "data/raw/survey_responses.csv"), "survey_shares", numbered=False,
-          sheet="Enkat andelar", sheet_title="Medarbetarenkäten: andel positiva, neutrala och negativa svar"),
+          sheet="Enkät andelar", sheet_title="Medarbetarenkäten: andel positiva, neutrala och negativa svar"),
     Entry("consultants-table", "table", "consultants",
           "Antal konsulter i staden en dag i april respektive en dag i november, {years}.", CONSULTANTS,
           "consultants", sheet="Konsulter", sheet_title="Antal konsulter en dag i april respektive november"),
@@ -133,11 +133,11 @@ ENTRIES: list[Entry] = [
           "researcher_point_totals", alt="Liggande stapeldiagram, punkterna ordnade efter antal omnämnanden.",
           parts=True, at=5, sheet="Punkter totalt", sheet_title="Omnämnanden per punkt, alternativ 1–3 sammantaget"),
     Entry("researcher-alternatives-table", "table", "researcher", "{question} (alternativ {alternative})",
-          RANKINGS, "researcher_mentions", parts=True, sheet="Omnamnanden",
+          RANKINGS, "researcher_mentions", parts=True, sheet="Omnämnanden",
           sheet_title="Omnämnanden per fråga, alternativ och punkt i handlingsplanen"),
     Entry("researcher-open-answers-table", "table", "researcher", "Öppna svar: {question}.",
           Source("{appendix} (fråga 2), sammanfattad i {report}", "data/raw/researcher_open_answers.csv"),
-          "researcher_open_answers", parts=True, sheet="Oppna svar", sheet_title="Öppna svar: teman och antal omnämnanden"),
+          "researcher_open_answers", parts=True, sheet="Öppna svar", sheet_title="Öppna svar: teman och antal omnämnanden"),
     Entry("administration-facts-table", "table", "administration", "Fakta om {name}.",
           Source("{report}, avsnittet om {name}", "data/raw/district_facts.csv"), "district_facts", numbered=False,
           sheet="Fakta stadsdelar", sheet_title="Fakta om stadsdelsförvaltningarna"),
@@ -158,7 +158,7 @@ ENTRIES: list[Entry] = [
     Entry("audit-reconciliation-sheet", "table", "audit",
           "Avstämning av publicerade uppgifter mot rapportens egna tabeller",
           Source("data/raw/published_claims.csv, omräknat från data/raw/"), "reconciliation", numbered=False,
-          sheet="Avstamning", sheet_title="Avstämning av publicerade uppgifter mot rapportens egna tabeller"),
+          sheet="Avstämning", sheet_title="Avstämning av publicerade uppgifter mot rapportens egna tabeller"),
 ]
 BY_ID = {entry.id: entry for entry in ENTRIES}
 
@@ -220,7 +220,7 @@ def whole_number(entry_id: str) -> str:
 
 
 def sheet_name(entry: Entry) -> str:
-    """The workbook tab: 'Tabell 1 Bistandshandlaggare' for a numbered table, else the entry's own name."""
+    """The workbook tab: 'Tabell 1 Biståndshandläggare' for a numbered table, else the entry's own name."""
     return f"{whole_number(entry.id)} {entry.sheet}" if entry.numbered and entry.kind == "table" else entry.sheet
 
 
