@@ -33,6 +33,7 @@ FROM_REPORT_YML = {
     "survey.ipynb": ["survey_min_respondents"],
     "consultants.ipynb": [],
     "researcher.ipynb": [],
+    "action_plan.ipynb": [],
     "administration.ipynb": ["reference_year", "survey_min_respondents"],
     "audit.ipynb": [],
 }
@@ -69,6 +70,8 @@ def report_runs(pages=None, params: config.ReportParams | None = None) -> list[R
         Run("researcher", "researcher.ipynb", "researcher.ipynb", _parameters("researcher.ipynb", params),
             ("researcher_respondents", "researcher_mentions", "researcher_point_totals", "researcher_table_totals",
              "researcher_open_answers")),
+        Run("action_plan", "action_plan.ipynb", "action_plan.ipynb", _parameters("action_plan.ipynb", params),
+            ("action_plan_points", "key_figures", "reinforcement_team_survey", "reconciliation", "administrations")),
         *admin_runs,
         Run("audit", "audit.ipynb", "audit.ipynb", _parameters("audit.ipynb", params), ("reconciliation",)),
     ]

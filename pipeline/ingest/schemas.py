@@ -298,6 +298,37 @@ PUBLISHED_CLAIMS = RawFile(
     key=["claim_id"],
 )
 
+REINFORCEMENT_TEAM_GROUPS = ["respondents", "years", "answers"]
+REINFORCEMENT_TEAM_QUALIFIERS = ["ca", "över"]
+
+REINFORCEMENT_TEAM_SURVEY = RawFile(
+    name="reinforcement_team_survey",
+    filename="reinforcement_team_survey.csv",
+    description="The förstärkningsteam's evaluation survey to caseworkers as the report prints it: the number of "
+                "respondents and each printed share (years in the job, answers).",
+    columns=[
+        Column("item", "text", "Stable id of the printed figure; unique.", pattern=r"^[a-z0-9_]+$",
+               pattern_rule="a lower-case ASCII id"),
+        Column("group", "text", "respondents (the number who answered, exactly one row), years (years in the job) "
+                                "or answers (the other questions).", allowed=REINFORCEMENT_TEAM_GROUPS),
+        Column("label", "text", "What the figure counts, in the report's words (Swedish)."),
+        Column("qualifier", "text", "The word the report puts before the share ('ca', 'över'); blank when none.",
+               required=False, allowed=REINFORCEMENT_TEAM_QUALIFIERS),
+        Column("count", "int", "Respondents (the respondents row only).", required=False, minimum=1,
+               unit="persons", **AT_MOST_STAFF),
+        Column("printed_percent", "text", "The share exactly as printed, decimal comma kept; '23,' keeps the "
+                                          "decimal digit the print lost.", required=False, unit="per cent",
+               pattern=r"^(100(,0*)?|[0-9]{1,2}(,[0-9]*)?)$",
+               pattern_rule="a percentage from 0 to 100 as printed: digits, optionally a decimal comma and the "
+                            "decimals printed (none when the print lost them), without '%'"),
+        SOURCE,
+    ],
+    key=["item"],
+    exactly_one=[ExactlyOne("group", "respondents",
+                            "exactly one row must have group 'respondents' (the number who answered)",
+                            "every share is read against that one number of respondents")],
+)
+
 SURVEY_RESPONSES = RawFile(
     name=survey.RAW_NAME,
     filename=f"{survey.RAW_NAME}.csv",
@@ -335,5 +366,6 @@ RAW_FILES = [
     RESEARCHER_OPEN_ANSWERS,
     PUBLISHED_CLAIMS,
     SURVEY_RESPONSES,
+    REINFORCEMENT_TEAM_SURVEY,
 ]
 BY_NAME = {f.name: f for f in RAW_FILES}

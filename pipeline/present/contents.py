@@ -138,6 +138,22 @@ ENTRIES: list[Entry] = [
     Entry("researcher-open-answers-table", "table", "researcher", "Öppna svar: {question}.",
           Source("{appendix} (fråga 2), sammanfattad i {report}", "data/raw/researcher_open_answers.csv"),
           "researcher_open_answers", parts=True, sheet="Öppna svar", sheet_title="Öppna svar: teman och antal omnämnanden"),
+    Entry("action-plan-key-figures-table", "table", "action_plan", "Arbetet i siffror: nyckeltal och granskningens "
+          "utfall.",
+          Source("{report}, avsnitten om följeforskarens arbete, ledarutvecklingsprogrammet, dialogcaféerna, "
+                 "VFU-mottagandet, förstärkningsteamet och konsulterna (Tabell 3); utfallet från avstämningen",
+                 "data/raw/published_claims.csv"), "key_figures", numbered=False),
+    Entry("action-plan-team-years-table", "table", "action_plan",
+          "Förstärkningsteamets enkät till handläggare: de {n} svarandes tid i myndighetsutövning, tryckt andel och "
+          "härlett antal.",
+          Source("Förstärkningsteamets utvärderingsenkät till handläggare, i {report}, avsnittet Förstärkningsteam "
+                 "för barn och unga", "data/raw/reinforcement_team_survey.csv"), "reinforcement_team_survey",
+          numbered=False),
+    Entry("action-plan-team-answers-table", "table", "action_plan",
+          "Förstärkningsteamets enkät till handläggare: tryckta andelar och de antal av {n} svarande som ger dem.",
+          Source("Förstärkningsteamets utvärderingsenkät till handläggare, i {report}, avsnittet Förstärkningsteam "
+                 "för barn och unga", "data/raw/reinforcement_team_survey.csv"), "reinforcement_team_survey",
+          numbered=False),
     Entry("administration-facts-table", "table", "administration", "Fakta om {name}.",
           Source("{report}, avsnittet om {name}", "data/raw/district_facts.csv"), "district_facts", numbered=False,
           sheet="Fakta stadsdelar", sheet_title="Fakta om stadsdelsförvaltningarna"),

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.process import audit, consultants, datasets, researcher, survey, turnover
+from pipeline.process import audit, consultants, datasets, key_figures, reinforcement_team, researcher, survey, turnover
 from pipeline.config import ReportParams
 
 
@@ -25,8 +25,11 @@ def build(tables: dict[str, pd.DataFrame], params: ReportParams) -> dict[str, pd
         "researcher_open_answers": researcher.open_answers(tables["researcher_open_answers"]),
         "district_facts": tables["district_facts"][datasets.DATASETS["district_facts"].columns],
         "survey_shares": survey.shares(tables["survey_responses"], params),
+        "action_plan_points": tables["action_plan_points"][datasets.DATASETS["action_plan_points"].columns],
+        "reinforcement_team_survey": reinforcement_team.shares(tables["reinforcement_team_survey"]),
     }
     frames["reconciliation"] = audit.reconcile(tables["published_claims"], frames)
+    frames["key_figures"] = key_figures.key_figures(tables["published_claims"], frames["reconciliation"])
     return frames
 
 

@@ -275,3 +275,49 @@ SURVEY_SHARES = register(Dataset(
     ],
     companions=("survey_meta.json",),
     key=("occasion", "statement", "group_type", "group")))
+
+ACTION_PLAN_POINTS = register(Dataset(
+    "action_plan_points", "action_plan_points.csv",
+    "The 13 points of the action plan, passed through from data/raw/action_plan_points.csv.",
+    [
+        Field("point", "Int64", "Point number, 1…13."),
+        Field("label", "string", "The point as the researcher's tables name it."),
+    ],
+    key=("point",)))
+
+REINFORCEMENT_TEAM_SURVEY = register(Dataset(
+    "reinforcement_team_survey", "reinforcement_team_survey.csv",
+    "The förstärkningsteam's evaluation survey to caseworkers: each printed share beside the whole numbers of "
+    "respondents it can stand for (the report gives no counts).",
+    [
+        Field("item", "string", "Id of the printed figure (data/raw/reinforcement_team_survey.csv)."),
+        Field("group", "string", "years (years in the job) or answers (the other questions)."),
+        Field("label", "string", "What the share counts, in the report's words."),
+        Field("qualifier", "string", "'ca' or 'över' as printed before the share; empty when none."),
+        Field("printed_percent", "string", "The share exactly as printed, decimal comma kept ('23,' lost its decimal)."),
+        Field("digit_lost", "boolean", "True when the print lost the share's decimal digit."),
+        Field("respondents", "Int64", "Respondents, as printed.", "persons"),
+        Field("count_min", "Int64", "Smallest whole count whose share gives the printed figure; empty when none does.",
+              "persons"),
+        Field("count_max", "Int64", "Largest such count; empty when none does.", "persons"),
+        Field("count", "Int64", "The count when exactly one fits; else empty.", "persons"),
+        Field("percent", "float64", "count / respondents, rounded half up to one decimal; empty without a count.",
+              "per cent (23.3 = 23,3 %)"),
+        Field("possible", "boolean", "False when no whole count of the respondents gives the printed share."),
+    ],
+    key=("item",)))
+
+KEY_FIGURES = register(Dataset(
+    "key_figures", "key_figures.csv",
+    "The key figures of the work with the action plan: each a published claim, with the audit's verdict.",
+    [
+        Field("position", "Int64", "Order in the key-figures box."),
+        Field("check_id", "string", "The claim's id in data/raw/published_claims.csv."),
+        Field("label", "string", "What the figure counts (Swedish)."),
+        Field("qualifier", "string", "The word the report puts before the number ('närmare'); empty when none."),
+        Field("published", "float64", "The figure as published."),
+        Field("document", "string", "Seed document: 002 (the report) or 003 (Bilaga 4)."),
+        Field("section", "string", "The section of the document that prints it."),
+        Field("status", "string", "The reconciliation's verdict: ok, mismatch or not_checkable."),
+    ],
+    key=("check_id",)))

@@ -1,0 +1,46 @@
+"""The key figures of the work with the action plan, each with the audit's verdict.
+
+Each key figure is a published claim (``data/raw/published_claims.csv``): its number, quote and passage
+are there, and its verdict is the reconciliation's. This module only chooses which claims are the key
+figures of the work and says in Swedish what each counts.
+"""
+import re
+
+import pandas as pd
+
+# (claim id, what the figure counts in Swedish, the word the report puts before the number)
+KEY_FIGURES: list[tuple[str, str, str]] = [
+    ("I002-gruppintervjuer-144", "Gruppintervjuer med medarbetare och chefer, hösten 2016–hösten 2018", ""),
+    ("R002-prosa-117", "Svarande på följeforskarens enkät vid det sista intervjutillfället", ""),
+    ("L-172-chefer", "Chefer som har deltagit i ledarutvecklingsprogrammet", ""),
+    ("D-dialogcafeer-500", "Deltagare i dialogcaféer under andra halvåret 2017", "närmare"),
+    ("V-vfu-100", "VFU-platser per termin för socionomstudenter, stadens ambition", ""),
+    ("F-svarande-43", "Svarande på förstärkningsteamets enkät till handläggare", ""),
+    ("K-nov-2016", "Konsulter i stadsdelsförvaltningarna i november 2016", ""),
+    ("K-nov-2018", "Konsulter i stadsdelsförvaltningarna i november 2018", ""),
+]
+LINE_REFERENCE = re.compile(r"\s*\(rad [0-9][0-9–-]*\)")
+
+
+def section(passage: str) -> str:
+    """The passage without its line numbers: 'Dialogcaféer (rad 712)' → 'Dialogcaféer'."""
+    return LINE_REFERENCE.sub("", str(passage)).strip()
+
+
+def key_figures(claims: pd.DataFrame, reconciliation: pd.DataFrame) -> pd.DataFrame:
+    """One row per key figure, in the box's order, with the published number and the audit's status."""
+    by_claim = claims.set_index("claim_id")
+    checks = reconciliation.set_index("check_id")
+    missing = [c for c, _, _ in KEY_FIGURES if c not in by_claim.index or c not in checks.index]
+    if missing:
+        raise KeyError(f"pipeline/process/key_figures.py names the claims {missing}, which "
+                       "data/raw/published_claims.csv does not hold")
+    rows = []
+    for position, (claim_id, label, qualifier) in enumerate(KEY_FIGURES, start=1):
+        claim = by_claim.loc[claim_id]
+        rows.append({"position": position, "check_id": claim_id, "label": label, "qualifier": qualifier or None,
+                     "published": float(claim["published"]), "document": str(claim["document"]),
+                     "section": section(claim["passage"]), "status": str(checks.loc[claim_id, "status"])})
+    frame = pd.DataFrame(rows)
+    frame["position"] = frame["position"].astype("Int64")
+    return frame
