@@ -36,12 +36,11 @@ def _published(row) -> str:
 
 
 def key_figures_table(rows: pd.DataFrame) -> blocks.Table:
-    """The key figures, each with the section printing it and the audit's verdict (entry
-    ``action-plan-key-figures-table``)."""
+    """The key figures, each with the audit's verdict (entry ``action-plan-key-figures-table``); the sections
+    printing them are in the source line, and each row's in ``.frame``."""
     entry = "action-plan-key-figures-table"
     rows = rows.sort_values("position").reset_index(drop=True)
     shown = pd.DataFrame({"Enligt rapporten": [_published(r) for r in rows.itertuples()],
-                          "Avsnitt i rapporten": rows["section"].tolist(),
                           "Granskningens utfall": [VERDICT[s].capitalize() for s in rows["status"]]},
                          index=rows["label"].tolist())
     return blocks.Table(rows, shown, contents.caption(entry), contents.source(entry), row_header="Nyckeltal",
@@ -123,7 +122,7 @@ def team_years_sentences(rows: pd.DataFrame) -> blocks.Text:
     parts = [f"{fmt.number(r.count)}{' svarande arbetat' if i == 0 else ''} {'i ' if r.label[0].isdigit() else ''}"
              f"{r.label}" for i, r in enumerate(years.itertuples())]
     largest = int(years["count"].max())
-    text = (f"Rapporten anger bara andelar. En andel av {fmt.number(n)} svarande kan bara vara ett helt antal delat "
+    text = (f"En andel av {fmt.number(n)} svarande kan bara vara ett helt antal delat "
             f"med {fmt.number(n)}, och för varje tryckt andel av tiden i yrket finns precis ett sådant antal som "
             f"avrundat ger den, till exempel {_of(largest, n)}. Räknat så hade "
             + fmt.join_words(parts) + " inom myndighetsutövning.")
@@ -173,10 +172,20 @@ def team_answers_table(rows: pd.DataFrame) -> blocks.Table:
 
 
 def team_answers_sentences(rows: pd.DataFrame) -> blocks.Text:
-    """What each printed answer share implies in respondents; a share no count can give is said to be impossible."""
+    """What the printed answer shares imply in respondents: most stand for one whole count, a share printed
+    as a lower bound for a range, and a share no count can give is said to be impossible."""
     answers = rows[rows["group"] == "answers"].reset_index(drop=True)
     n = int(answers["respondents"].iloc[0])
+    single = answers[answers["possible"] & (answers["count_min"] == answers["count_max"])]
     sentences = []
+    if len(single):
+        counts = fmt.join_words([fmt.number(c) for c in single["count"]])
+        example = single.iloc[-1]
+        sentences.append(
+            f"{'Alla andelar utom' if len(single) < len(answers) else 'Alla'} "
+            f"{fmt.number(len(answers) - len(single)) + ' ' if len(single) < len(answers) else ''}"
+            f"motsvarar var sitt helt antal av de {fmt.number(n)} svarande ({counts}), till exempel "
+            f"{_of(int(example['count']), n)} som {example['label']}.")
     for row in answers.itertuples():
         printed = _printed(row)
         if not row.possible:
@@ -184,13 +193,11 @@ def team_answers_sentences(rows: pd.DataFrame) -> blocks.Text:
             sentences.append(
                 f"Andelen {printed} som {row.label} kan inte komma ur {fmt.number(n)} svar: {fmt.number(low)} av "
                 f"{fmt.number(n)} är {fmt.percent(low / n)} och {fmt.number(high)} av {fmt.number(n)} är "
-                f"{fmt.percent(high / n)}. Andelen bygger alltså på ett annat antal svarande än det tryckta, eller "
+                f"{fmt.percent(high / n)}. Den bygger alltså på ett annat antal svarande än det tryckta, eller "
                 "så är den felskriven.")
         elif row.count_min != row.count_max:
             below = int(row.count_min) - 1
             sentences.append(
                 f"Andelen {printed} som {row.label} betyder minst {_of(int(row.count_min), n)}, eftersom "
                 f"{fmt.number(below)} av {fmt.number(n)} är {fmt.percent(below / n)}.")
-        else:
-            sentences.append(f"Andelen {printed} som {row.label} motsvarar {_of(int(row.count), n)}.")
     return blocks.Text(" ".join(sentences))
