@@ -48,13 +48,12 @@ sections together as 'administrations', everything outside the chapters named in
 'other'), each chapter its own test, every offender in the message.
 """
 import re
-import shutil
-import subprocess
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 
+import pdfcheck
 import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
 
@@ -310,10 +309,9 @@ def test_the_calculator_reads_the_report_s_changes_and_shares(report):
 @pytest.mark.build
 def test_every_sentence_the_calculator_reads_is_printed_in_the_pdf(built_project, report):
     """The PDF is printed from the HTML read here: each checked sentence is in its text too."""
-    if not shutil.which("pdftotext"):
+    pdf = pdfcheck.text(built_project / "output" / "report.pdf")
+    if pdf is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    pdf = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built_project / "output" / "report.pdf"), "-"],
-                         capture_output=True, text=True, check=True).stdout
 
     def squeezed(text: str) -> str:   # line breaks, and the hyphen a line break can take, do not count
         return re.sub(r"[\s\u00ad\-]", "", unicodedata.normalize("NFKC", text))
