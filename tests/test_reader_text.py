@@ -26,7 +26,8 @@ A number glued to letters ('HT2016', '1a'), to a slash ('4/26') or to a full sto
 The calculator (test (a)), per sentence:
 1. Every share 'X av Y … (Z %)', the words between Y and the parenthesis holding no digit:
    Z = X / Y, rounded half up to the decimals Z is printed with. A share 'X av Y' followed by a
-   parenthesised percentage with another number between them ('117 av 573 2018 (20,4 %)') fails.
+   parenthesised percentage with another number between them ('117 av 573 2018 (20,4 %)') fails, and so
+   does a percentage of one ('0 av 1 … (0,0 %)'), which the report says in words.
 2. Every 'N procentenheter' must read '<direction> med N procentenheter' (direction: en minskning,
    en ökning, minskade, ökade, sjönk, steg) or 'N procentenheter högre/lägre'; between the end of the
    change before it (or the start of the sentence) and it stand exactly two percentages A, then B;
@@ -199,8 +200,9 @@ def calculator(sentence: str) -> tuple[list[str], list[str]]:
                          f"'{sentence[share.start():paren.end()]}'")
             continue
         x, y, z = value(share.group("x")), value(share.group("y")), paren.group("z")
-        if y == 0:
-            wrong.append(f"a share of 0: '{sentence[share.start():paren.end()]}'")
+        if y <= 1:
+            wrong.append(f"a percentage of {share.group('y')}, to be said in words: "
+                         f"'{sentence[share.start():paren.end()]}'")
             continue
         expected = rounded(x / y * 100, decimals(z))
         checked.append("share")
@@ -348,6 +350,7 @@ def test_the_calculator_accepts_sentences_that_hold(sentence):
     ("Antalet gick från 100 till 34, en minskning med 61 procent.", "is 66"),
     ("Slutade 117 av 573 (20,5 %).", "is 20.4"),
     ("Slutade 117 av 573 2018 (20,4 %).", "other figures between"),
+    ("År 2018 slutade 0 av 1 anställda (0,0 %).", "a percentage of 1"),
     ("Andelen var 66,0 % HT2016, 70,5 % HT2018 och 70,0 % VT2019, 4,0 procentenheter högre.", "3 percentages"),
     ("Andelen minskade med 5,0 procentenheter.", "0 percentages"),
     ("Var femte, 20 procent av de svarande, svarade ja.", "in no form"),
