@@ -320,7 +320,7 @@ def test_every_sentence_the_calculator_reads_is_printed_in_the_pdf(built_project
 
     printed = squeezed(pdf)
     missing = [s for _, s in report if calculator(s)[0] and squeezed(s) not in printed]
-    assert not missing, "\n".join(missing)
+    assert not missing, "read in report.html but not printed in report.pdf:\n" + "\n".join(missing)
 
 
 # ---- the rules themselves, on sentences written for them --------------------------------------
