@@ -34,8 +34,53 @@ def percent(fraction, decimals: int = 1) -> str:
 
 
 def percent_points(value: float, decimals: int = 1) -> str:
-    """A difference of two rates as percentage points: '3,1 procentenheter'."""
+    """A difference of two rates as percentage points: '3,1 procentenheter'.
+
+    To state the change between two printed percentages, use ``point_change`` or
+    ``change_in_points``, which compute it from the percentages as printed.
+    """
     return number(abs(value) * 100, decimals) + NBSP + "procentenheter"
+
+
+def printed_percent(fraction, decimals: int = 1) -> Decimal:
+    """The per cent ``percent`` prints for a fraction, as an exact number: 0.27655 → Decimal('27.7')."""
+    return Decimal(repr(round_half_up(float(fraction) * 100, decimals))).quantize(Decimal(1).scaleb(-decimals))
+
+
+def point_change(first, last, decimals: int = 1) -> float:
+    """The change in percentage points from ``first`` to ``last`` (fractions), from the two percentages as printed.
+
+    A reader checks '27,7 % … 20,4 %, en minskning med 7,3 procentenheter' with a calculator from the
+    printed figures, so the difference is taken after rounding each rate, not before
+    (0.2766 and 0.2042 differ by 7,2 points unrounded, but print as 27,7 % and 20,4 %).
+    """
+    return float(printed_percent(last, decimals) - printed_percent(first, decimals))
+
+
+def change_in_points(first, last, decimals: int = 1) -> str:
+    """'en minskning med 7,3 procentenheter', 'en ökning med 0,2 procentenheter', or '' when both print alike."""
+    points = point_change(first, last, decimals)
+    if points == 0:
+        return ""
+    word = "en minskning" if points < 0 else "en ökning"
+    return f"{word} med {number(abs(points), decimals)}{NBSP}procentenheter"
+
+
+def relative_change(first: int, last: int) -> int:
+    """The change from count ``first`` to count ``last`` in whole per cent of ``first``: 100 → 34 gives -66."""
+    if first <= 0:
+        raise ValueError("a relative change needs a first count above 0")
+    change = (Decimal(int(last)) - Decimal(int(first))) * 100 / Decimal(int(first))
+    magnitude = int(abs(change).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return -magnitude if change < 0 else magnitude
+
+
+def change_in_percent(first: int, last: int) -> str:
+    """'en minskning med 66 procent' from two printed counts, or '' when they are equal."""
+    change = relative_change(first, last)
+    if change == 0:
+        return ""
+    return f"{'en minskning' if change < 0 else 'en ökning'} med {number(abs(change))} procent"
 
 
 def ratio(ended, headcount) -> str:

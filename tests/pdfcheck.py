@@ -1,5 +1,8 @@
-"""Just enough of a PDF reader for the tests: the objects of a WeasyPrint PDF, its pages and named destinations."""
+"""Just enough of a PDF reader for the tests: the objects of a WeasyPrint PDF, its pages and named destinations,
+and its text as a reader sees it (poppler's pdftotext)."""
 import re
+import shutil
+import subprocess
 import zlib
 
 _OBJECT = re.compile(rb"(\d+) 0 obj\s*(.*?)\s*endobj", re.S)
@@ -61,3 +64,11 @@ def link_targets(found: dict[int, bytes]) -> list[str]:
 def inflated(data: bytes) -> bytes:
     """The file with every stream inflated, to search for text that compression hides."""
     return b"\n".join(objects(data).values()) if data.startswith(b"%PDF") else data
+
+
+def text(path) -> str | None:
+    """The PDF's text in reading order, as ``pdftotext`` extracts it; None when poppler-utils is not installed."""
+    if not shutil.which("pdftotext"):
+        return None
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout

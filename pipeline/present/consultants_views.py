@@ -36,20 +36,27 @@ def diagram(rows: pd.DataFrame) -> blocks.Figure:
 
 
 def summary_sentences(rows: pd.DataFrame) -> list[str]:
-    """The report's sentence on November counts, and the change from the first to the last count."""
+    """The November counts, and the change from the first November to the latest.
+
+    The report's own caveat (the first count in April reached fewer units) makes the November
+    counts the comparable ones, so the change is measured between them, from the counts as printed.
+    """
     november = consultants.month_series(rows, "november")
-    sentences = []
-    if not november.empty:
-        parts = [f"i november {int(r.year)} {fmt.number(r.consultants)}" for r in november.itertuples()]
-        sentences.append("Antalet konsulter i verksamheterna var " + fmt.join_words(parts) + ".")
-    first, last = rows.iloc[0], rows.iloc[-1]
-    if len(rows) > 1 and first["consultants"] > 0:
-        change = (last["consultants"] - first["consultants"]) / first["consultants"]
-        word = "minskade" if change < 0 else "ökade"
-        sentences.append(
-            f"Från {first['month']} {int(first['year'])} till {last['month']} {int(last['year'])} {word} antalet "
-            f"från {fmt.number(first['consultants'])} till {fmt.number(last['consultants'])}, "
-            f"{'en minskning' if change < 0 else 'en ökning'} med {fmt.percent(abs(change), 0)}.")
+    if november.empty:
+        return []
+    counts = [(int(r.year), int(r.consultants)) for r in november.itertuples()]
+    parts = [f"{fmt.number(n)}{' konsulter' if i == 0 else ''} i november {y}" for i, (y, n) in enumerate(counts)]
+    sentences = ["I verksamheterna arbetade " + fmt.join_words(parts) + "."]
+    (first_year, first), (last_year, last) = counts[0], counts[-1]
+    if len(counts) > 1 and first > 0:
+        amount = fmt.change_in_percent(first, last)
+        if amount:
+            verb = "sjönk" if last < first else "steg"
+            sentences.append(
+                f"Mellan räkningarna i november, som är de mest jämförbara, {verb} antalet från {fmt.number(first)} "
+                f"i november {first_year} till {fmt.number(last)} i november {last_year}, {amount}.")
+        else:
+            sentences.append(f"Antalet var detsamma i november {first_year} som i november {last_year}.")
     return sentences
 
 

@@ -9,6 +9,9 @@ from pipeline import formatting as fmt
 from pipeline.present import blocks, charts, contents
 from pipeline.process import turnover
 
+ALL_DISTRICTS_LABEL = "Alla stadsdelar"
+"""What a reader sees for the all-districts row: the reference list keeps the published 'Stadsdelar total'."""
+
 
 def _slug(profession: str) -> str:
     return profession.replace("å", "a").replace("ä", "a")
@@ -18,6 +21,19 @@ def _source(profession: str) -> str:
     return contents.source(f"turnover-table-{_slug(profession)}")
 
 
+def display_name(name: str, administrations: pd.DataFrame) -> str:
+    """An administration as a reader sees it: the all-districts row as 'Alla stadsdelar', the others as printed."""
+    return ALL_DISTRICTS_LABEL if name == turnover.all_districts_name(administrations) else name
+
+
+def series_note(profession: str) -> str:
+    """How the all-districts series differs from the original's diagram of the same name."""
+    table = contents.number(f"turnover-table-{_slug(profession)}")
+    return (f"Serien är summan av stadsdelarnas rader i {table}, med både dem som slutat i staden och dem som gått "
+            "till en annan förvaltning. Originalets diagram visar hela staden och bara dem som slutat i staden; "
+            "de siffrorna finns inte i källorna.")
+
+
 def trend_alt(label: str, years: list[int], rates: list[float]) -> str:
     """Text alternative for a rate line: first, highest and last value."""
     known = [(y, r) for y, r in zip(years, rates) if r == r]
@@ -25,31 +41,35 @@ def trend_alt(label: str, years: list[int], rates: list[float]) -> str:
         return f"{label}: inga värden."
     first, last = known[0], known[-1]
     peak = max(known, key=lambda p: p[1])
-    text = f"{label}: {fmt.percent(first[1])} {first[0]}"
+    text = f"{label}: {fmt.percent(first[1])} år {first[0]}"
     if peak not in (first, last):
-        text += f", högst {fmt.percent(peak[1])} {peak[0]}"
-    return text + f" och {fmt.percent(last[1])} {last[0]}."
+        text += f", högst {fmt.percent(peak[1])} år {peak[0]}"
+    return text + f" och {fmt.percent(last[1])} år {last[0]}."
 
 
 def trend_sentence(processed: pd.DataFrame, profession: str, administration: str, reference_year: int,
                    where: str) -> str:
-    """'Personalrörligheten bland X i Y var A % <reference year> och B % <last year>, en minskning med C procentenheter.'"""
+    """'Personalrörligheten bland X i Y gick från A % år <reference year> till B % år <last year>, en minskning med C procentenheter.'
+
+    C is computed from A and B as printed (``fmt.change_in_points``), so the sentence holds under a calculator.
+    """
     change = turnover.change_since(processed, profession, administration, reference_year)
     if change is None:
         return f"Det finns inga jämförbara uppgifter om personalrörligheten bland {profession} {where} sedan {reference_year}."
-    direction = ("en minskning" if change["change"] < 0 else "en ökning") if round(change["change"], 4) else "oförändrat"
-    amount = f" med {fmt.percent_points(change['change'])}" if direction != "oförändrat" else ""
-    return (
-        f"Personalrörligheten bland {profession} {where} var {fmt.percent(change['from_rate'])} {change['from_year']} "
-        f"och {fmt.percent(change['to_rate'])} {change['to_year']}, {direction}{amount}."
-    )
+    first, last = fmt.percent(change["from_rate"]), fmt.percent(change["to_rate"])
+    amount = fmt.change_in_points(change["from_rate"], change["to_rate"])
+    if not amount:
+        return (f"Personalrörligheten bland {profession} {where} var densamma år {change['from_year']} och "
+                f"år {change['to_year']}, {first}.")
+    return (f"Personalrörligheten bland {profession} {where} gick från {first} år {change['from_year']} "
+            f"till {last} år {change['to_year']}, {amount}.")
 
 
 def example_sentence(processed: pd.DataFrame, profession: str, administration: str, year: int) -> str:
     """The report's reading guide: 'I <administration> <year> slutade 4 av 26 tillsvidareanställda …'."""
     row = turnover.series(processed, profession, administration)
     row = row[row["year"] == year].iloc[0]
-    return (f"Som exempel: I {administration} {year} slutade {int(row['ended'])} av {int(row['headcount'])} "
+    return (f"Som exempel: I {administration} år {year} slutade {int(row['ended'])} av {int(row['headcount'])} "
             f"tillsvidareanställda {profession}.")
 
 
@@ -58,7 +78,7 @@ def city_trend(processed: pd.DataFrame, administrations: pd.DataFrame, professio
     name = turnover.all_districts_name(administrations)
     rows = turnover.series(processed, profession, name)
     years, rates = rows["year"].tolist(), rows["rate"].tolist()
-    png = charts.rate_trend(years, [{"label": name, "rates": rates}])
+    png = charts.rate_trend(years, [{"label": ALL_DISTRICTS_LABEL, "rates": rates}])
     data = pd.DataFrame({"Slutat/anställda": [fmt.ratio(e, h) for e, h in zip(rows["ended"], rows["headcount"])],
                          "Personalrörlighet": [fmt.percent(r) for r in rates]},
                         index=pd.Index([str(y) for y in years], name="År"))
@@ -66,7 +86,7 @@ def city_trend(processed: pd.DataFrame, administrations: pd.DataFrame, professio
     caption = contents.caption(entry, profession=profession, years=fmt.year_range(years[0], years[-1]))
     alt = (contents.entry_of(entry).alt + " "
            + trend_alt(f"Personalrörlighet bland {profession} i alla stadsdelar", years, rates))
-    return blocks.Figure(rows, png, alt, caption, _source(profession), data)
+    return blocks.Figure(rows, png, alt, caption, _source(profession) + " " + series_note(profession), data)
 
 
 def district_multiples(processed: pd.DataFrame, administrations: pd.DataFrame, profession: str) -> blocks.Figure:
@@ -80,7 +100,7 @@ def district_multiples(processed: pd.DataFrame, administrations: pd.DataFrame, p
         own = turnover.series(processed, profession, district).set_index("year")["rate"].reindex(years)
         panels.append({"label": district, "rates": own.tolist(), "reference": reference["rate"].tolist()})
         rows[district] = [fmt.percent(r) for r in own.tolist()]
-    png = charts.small_multiples(years, panels, reference_label=name)
+    png = charts.small_multiples(years, panels, reference_label=ALL_DISTRICTS_LABEL)
     caption = contents.caption(f"turnover-districts-{_slug(profession)}", profession=profession,
                                years=fmt.year_range(years[0], years[-1]))
     latest = turnover.profession_rows(processed, profession)
@@ -88,7 +108,8 @@ def district_multiples(processed: pd.DataFrame, administrations: pd.DataFrame, p
     latest = latest[(latest["year"] == years[-1]) & (latest["administration_type"] == "district")].dropna(subset=["rate"])
     high = latest.loc[latest["rate"].idxmax()]
     low = latest.loc[latest["rate"].idxmin()]
-    alt = (f"{len(districts)} små linjediagram, ett per stadsdel. {years[-1]} var rörligheten högst i "
+    alt = (f"Ett litet linjediagram för var och en av de {len(districts)} stadsdelarna. År {years[-1]} var "
+           f"rörligheten högst i "
            f"{high['administration']} ({fmt.percent(high['rate'])}) och lägst i {low['administration']} "
            f"({fmt.percent(low['rate'])}); alla stadsdelar sammantaget {fmt.percent(reference['rate'].iloc[-1])}.")
     data = pd.DataFrame(rows, index=[str(y) for y in years]).T
@@ -104,7 +125,7 @@ def _grid(rows: pd.DataFrame, administrations: pd.DataFrame) -> pd.DataFrame:
     order = administrations.set_index("name")["table_order"]
     grid = grid.loc[sorted(grid.index, key=lambda n: order[n])]
     grid.columns = [str(c) for c in grid.columns]
-    grid.index.name = None
+    grid.index = [display_name(n, administrations) for n in grid.index]
     return grid.apply(lambda column: column.map(lambda v: v if isinstance(v, str) else blocks.stacked(fmt.EN_DASH, "")))
 
 
@@ -115,10 +136,13 @@ def table(processed: pd.DataFrame, administrations: pd.DataFrame, profession: st
     years = list(grid.columns)
     caption = contents.caption(f"turnover-table-{_slug(profession)}", Profession=profession.capitalize(),
                                years=fmt.year_range(years[0], years[-1]))
-    note = ("Raden Stadsdelar total är summan av stadsdelarnas rader. "
+    districts = int((administrations["type"] == "district").sum())
+    note = ("Under varje kvot står personalrörligheten. "
+            f"Raden {ALL_DISTRICTS_LABEL} är summan av de {districts} stadsdelarnas rader (originalets summarad), "
+            "utan de centrala förvaltningarna. "
             f"Rörligheten beräknas inte där antalet anställda är 0 (visas som {fmt.ratio(0, 0)}).")
     return blocks.Table(rows, grid, caption, _source(profession) + " " + note, row_header="Förvaltning",
-                        css="turnover", row_css={turnover.all_districts_name(administrations): "total"})
+                        css="turnover", row_css={ALL_DISTRICTS_LABEL: "total"})
 
 
 def summary(processed: pd.DataFrame, administrations: pd.DataFrame, profession: str,
@@ -130,24 +154,24 @@ def summary(processed: pd.DataFrame, administrations: pd.DataFrame, profession: 
     peak_year, peak_rate = turnover.peak_year(processed, profession, name)
     sentences = [
         f"I alla stadsdelar sammantaget slutade {fmt.number(first['ended'])} av {fmt.number(first['headcount'])} "
-        f"tillsvidareanställda {profession} {int(first['year'])} ({fmt.percent(first['rate'])}) och "
-        f"{fmt.number(last['ended'])} av {fmt.number(last['headcount'])} {int(last['year'])} "
-        f"({fmt.percent(last['rate'])}).",
-        f"Rörligheten var högst {peak_year} ({fmt.percent(peak_rate)}).",
-        trend_sentence(processed, profession, name, reference_year, "i stadsdelarna"),
+        f"tillsvidareanställda {profession} ({fmt.percent(first['rate'])}) år {int(first['year'])} och "
+        f"{fmt.number(last['ended'])} av {fmt.number(last['headcount'])} ({fmt.percent(last['rate'])}) "
+        f"år {int(last['year'])}.",
+        f"Rörligheten var högst år {peak_year} ({fmt.percent(peak_rate)}).",
+        trend_sentence(processed, profession, name, reference_year, "i alla stadsdelar sammantaget"),
     ]
     return blocks.Text(" ".join(sentences))
 
 
 def totals_check(totals: pd.DataFrame) -> blocks.Text:
-    """Whether the published 'Stadsdelar total' rows equal the sum of the districts."""
+    """Whether the published all-districts rows equal the sum of the districts."""
     disagree = totals[~totals["agrees"].astype(bool)]
     if disagree.empty:
         return blocks.Text(
-            f"Kontroll: raden Stadsdelar total i tabellerna stämmer för alla {len(totals)} kombinationer av "
-            "yrkesgrupp och år med summan av stadsdelarnas rader i rådata.", css="finding")
+            "Kontroll: originalets summarad för stadsdelarna stämmer med summan av stadsdelarnas rader i rådata "
+            f"för alla {len(totals)} kombinationer av yrkesgrupp och år.", css="finding")
     items = "; ".join(
-        f"{r.profession} {r.year}: publicerat {r.ended_published}/{r.headcount_published}, "
-        f"summa {r.ended_computed}/{r.headcount_computed}" for r in disagree.itertuples())
-    return blocks.Text(f"Kontroll: raden Stadsdelar total avviker från summan av stadsdelarna för {items}.",
-                       css="finding")
+        f"{r.profession} år {r.year}: publicerat {fmt.ratio(r.ended_published, r.headcount_published)}, "
+        f"summa {fmt.ratio(r.ended_computed, r.headcount_computed)}" for r in disagree.itertuples())
+    return blocks.Text(f"Kontroll: originalets summarad för stadsdelarna avviker från summan av stadsdelarnas rader "
+                       f"för {items}.", css="finding")
