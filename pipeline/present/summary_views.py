@@ -126,8 +126,10 @@ def turnover_sentences(processed: pd.DataFrame, administrations: pd.DataFrame, p
                 f"både år {change['from_year']} och år {change['to_year']}.")
     extremes = district_extremes(processed, profession)
     if extremes is not None and extremes["districts"] > 1:
+        low = _where(extremes["low"])
+        low += "," if ", där " in low else ""  # the clause 'där ingen … slutade' closes before 'och högst'
         sentences.append(
-            f"År {extremes['year']} var rörligheten bland {profession} lägst {_where(extremes['low'])} och högst "
+            f"År {extremes['year']} var rörligheten bland {profession} lägst {low} och högst "
             f"{_where(extremes['high'])}.")
     return sentences
 
