@@ -92,7 +92,8 @@ def _expected_phrases(built) -> dict[str, list[str]]:
 
     respondents = built["load"]("researcher_respondents")
     totals = built["load"]("researcher_point_totals")
-    phrases["researcher"] = [f"besvarades av {fmt.number(respondents.loc[respondents['dimension'] == 'area', 'count'].sum())} personer"]
+    answered = respondents.loc[respondents["dimension"] == "area", "count"].sum()
+    phrases["researcher"] = [f"besvarades av {fmt.number(answered)} personer"]
     for question in ["kommit_langst", "storsta_behov"]:
         rows = totals[(totals["question"] == question) & ~totals["point"].isin(["övrigt", "ej_svar"])]
         top = rows.loc[rows["mentions"].idxmax()]
@@ -122,7 +123,8 @@ def test_the_summary_fills_the_first_pages_before_the_table_of_contents(built):
     page_1 = _squash(_pdf_pages(built["root"] / "output" / "report.pdf", 1, 1))
     assert _squash(config.load().title) in page_1, "the title block opens page 1"
     assert "Sammanfattning" in page_1, "the summary starts on page 1, right under the title"
-    first_paragraph = _squash(_plain(re.search(r'<p class="summary-point">.*?</p>', built["summary_html"], re.S).group(0)))
+    first_paragraph = re.search(r'<p class="summary-point">.*?</p>', built["summary_html"], re.S).group(0)
+    first_paragraph = _squash(_plain(first_paragraph))
     assert first_paragraph[:80] in page_1
     last_sentence = _squash(built["summary"])[-120:]
     assert last_sentence in pages, "the summary ends on page 2 at the latest"
@@ -205,8 +207,8 @@ def test_the_summary_follows_the_data_to_a_later_year():
     assert ("bland socialsekreterare i alla stadsdelar gick från 25,0 % år 2030 till 15,0 % år 2031, en minskning "
             "med 10,0 procentenheter") in text
     assert "År 2031 var rörligheten bland socialsekreterare lägst i Bromma med 2 av 40 (5,0 %) och högst" in text
-    assert ("År 2031 var rörligheten bland biståndshandläggare lägst i Bromma, där ingen av 40 slutade, och högst "
-            "i Skärholmen med 10 av 40 (25,0 %).") in text
+    assert ("År 2031 var rörligheten bland biståndshandläggare lägst i Bromma, där ingen av 40 slutade, och "
+            "högst i Skärholmen med 10 av 40 (25,0 %).") in text
     rows = pd.DataFrame({"year": [2030, 2030, 2031], "month": ["april", "november", "november"],
                          "consultants": [50, 40, 30]})
     text = _plain(summary_views.consultants_paragraph(rows).html())

@@ -118,8 +118,9 @@ def turnover_sentences(processed: pd.DataFrame, administrations: pd.DataFrame, p
         clause = change_clause(change["from_rate"], change["to_rate"])
         if clause:
             sentences.append(
-                f"Personalrörligheten bland {profession} i alla stadsdelar gick från {fmt.percent(change['from_rate'])} "
-                f"år {change['from_year']} till {fmt.percent(change['to_rate'])} år {change['to_year']}{clause}.")
+                f"Personalrörligheten bland {profession} i alla stadsdelar gick från "
+                f"{fmt.percent(change['from_rate'])} år {change['from_year']} till {fmt.percent(change['to_rate'])} "
+                f"år {change['to_year']}{clause}.")
         else:
             sentences.append(
                 f"Personalrörligheten bland {profession} i alla stadsdelar var {fmt.percent(change['from_rate'])} "
@@ -191,8 +192,8 @@ def top_points(totals: pd.DataFrame, question: str, count: int = TOP_POINTS) -> 
 
 
 def _points(rows: pd.DataFrame) -> str:
-    return fmt.join_words([f"punkt {r.point}, {r.label[0].lower() + r.label[1:]} ({fmt.number(r.mentions)}{fmt.NBSP}gånger)"
-                           for r in rows.itertuples()])
+    return fmt.join_words([f"punkt {r.point}, {r.label[0].lower() + r.label[1:]} "
+                           f"({fmt.number(r.mentions)}{fmt.NBSP}gånger)" for r in rows.itertuples()])
 
 
 def researcher_paragraph(respondent_rows: pd.DataFrame, totals: pd.DataFrame) -> blocks.Text:
