@@ -293,6 +293,22 @@ def _toc(chapters: list[dict]) -> list[dict]:
     return toc
 
 
+def _summary_apart(chapters: list[dict]) -> tuple[dict | None, list[dict]]:
+    """The Sammanfattning, shown between the title and the table of contents, and the other chapters.
+
+    Its links name a chapter by run key (``href="#turnover"``, see present/summary_views.py): each
+    becomes the id of that chapter's first heading.
+    """
+    first = next((c for c in chapters if c["key"] == sections.SUMMARY), None)
+    if first is None:
+        return None, chapters
+    body = first["body"]
+    for chapter in chapters:
+        if chapter["headings"]:
+            body = body.replace(f'href="#{chapter["key"]}"', f'href="#{chapter["headings"][0]["id"]}"')
+    return {**first, "body": body}, [c for c in chapters if c is not first]
+
+
 def render_documents(runs: list[sections.Run], stage: Path, params: config.ReportParams, pages, summary: dict,
                      snapshot: inputs.Snapshot, with_report: bool = True) -> dict[Path, str]:
     """Target path → HTML: the report, each administration's page and the pages' index."""
@@ -304,8 +320,9 @@ def render_documents(runs: list[sections.Run], stage: Path, params: config.Repor
     if with_report:
         chapters = _chapters(runs, bodies, in_report=True)
         toc = _toc(chapters) + [{"id": "proveniens", "text": "Proveniens", "children": []}]
+        first, chapters = _summary_apart(chapters)
         documents[output / "report.html"] = notebooks.render_page(
-            chapters, {**context, "toc": toc, "manifest_href": "manifest.json",
+            chapters, {**context, "toc": toc, "summary_section": first, "manifest_href": "manifest.json",
                        "validation_href": "validation/index.html"})
     by_key = {c["key"]: c for c in _chapters(runs, bodies, in_report=False)}
     for page in pages.itertuples():

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pipeline import config
 
 PROCESSED_DIR = "data/processed"  # relative to the build tree the notebooks run in
+SUMMARY = "summary"  # the key of the run whose chapter the report shows first, before its table of contents
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Run:
 # themselves, so a notebook run standalone uses its parameters cell's defaults (a test holds
 # those equal to report.yml) and a build passes the values it validated.
 FROM_REPORT_YML = {
+    "summary.ipynb": ["reference_year"],
     "turnover.ipynb": ["reference_year"],
     "survey.ipynb": ["survey_min_respondents"],
     "consultants.ipynb": [],
@@ -62,6 +64,10 @@ def report_runs(pages=None, params: config.ReportParams | None = None) -> list[R
     params = params or config.load()
     admin_runs = [administration_run(p.name, p.slug, params) for p in pages.itertuples()] if pages is not None else []
     return [
+        # the Sammanfattning: rendered before the table of contents (report.render_documents), right after the title
+        Run(SUMMARY, "summary.ipynb", "summary.ipynb", _parameters("summary.ipynb", params),
+            ("turnover", "administrations", "consultants", "researcher_respondents", "researcher_point_totals",
+             "survey_shares", "reconciliation")),
         Run("turnover", "turnover.ipynb", "turnover.ipynb", _parameters("turnover.ipynb", params),
             ("turnover", "administrations", "turnover_published_totals")),
         Run("survey", "survey.ipynb", "survey.ipynb", _parameters("survey.ipynb", params), ("survey_shares",)),
