@@ -81,6 +81,12 @@ def test_codes_are_shown_with_the_projects_own_swedish_wording(built_project, bo
     shown, processed = workbook.read_back(book, shares), workbook.processed_rows(shares, frames)
     assert shown["statement"].tolist() == [survey.STATEMENTS[s] for s in processed["statement"]]
     assert shown["occasion"].tolist() == [survey.occasion_words(o).capitalize() for o in processed["occasion"]]
+    for entry in ["turnover-table-bistandshandlaggare", "turnover-table-socialsekreterare"]:
+        turnover = _sheet(entry)
+        shown, processed = workbook.read_back(book, turnover), workbook.processed_rows(turnover, frames)
+        total = processed["administration_type"] == "all_districts"
+        assert total.any() and set(shown.loc[total, "administration"]) == {"Alla stadsdelar"}  # the house name
+        assert shown.loc[~total, "administration"].tolist() == processed.loc[~total, "administration"].tolist()
     answers = _sheet("researcher-open-answers-table")
     shown, processed = workbook.read_back(book, answers), workbook.processed_rows(answers, frames)
     assert shown["question"].tolist() == [researcher_views.OPEN_QUESTION_LABEL[q] for q in processed["question"]]

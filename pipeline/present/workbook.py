@@ -48,8 +48,9 @@ YEAR = "0"
 CODE_HEADER = "Kod"
 
 # Labels for codes the project has no Swedish wording for elsewhere.
-ADMINISTRATION_TYPE_LABEL = {"district": "Stadsdelsförvaltning", "all_districts": "Alla stadsdelar",
+ADMINISTRATION_TYPE_LABEL = {"district": "Stadsdelsförvaltning", "all_districts": "Summa av stadsdelarna",
                              "central": "Fackförvaltning"}
+ALL_DISTRICTS = "Alla stadsdelar"  # the house name of the all-districts series (the raw file's 'Stadsdelar total')
 GROUP_TYPE_LABEL = {"city": "Hela staden", "area": "Område", "administration": "Förvaltning"}
 DIMENSION_LABEL = {"area": "Område", "role": "Roll"}
 YES_NO = {True: "Ja", False: "Nej", "True": "Ja", "False": "Nej", "true": "Ja", "false": "Nej"}
@@ -154,6 +155,7 @@ class Column:
     number_format: str | None = None
     label: object = None           # processed value → shown value (codes → Swedish labels)
     reads: str = ""                # the processed column it is derived from, when not ``key``
+    from_row: object = None        # processed row (dict) → shown value, where the row decides it
 
     @property
     def processed(self) -> str:
@@ -183,7 +185,11 @@ def _slug(profession: str) -> str:
     return profession.replace("å", "a").replace("ä", "a")
 
 
-_TURNOVER = (Column("administration", "Förvaltning"),
+def _administration(row: dict):
+    return ALL_DISTRICTS if row["administration_type"] == "all_districts" else row["administration"]
+
+
+_TURNOVER = (Column("administration", "Förvaltning", from_row=_administration),
              Column("administration_type", "Typ", label=_lookup(ADMINISTRATION_TYPE_LABEL)),
              Column("year", "År", YEAR), Column("ended", "Slutat", INTEGER),
              Column("headcount", "Tillsvidareanställda 31/12 året före", INTEGER),
@@ -267,8 +273,12 @@ def rows(sheet: Sheet, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """What the sheet shows: one column per Column (named by its key), codes turned into labels."""
     frame = processed_rows(sheet, frames)
     shown = {}
+    records = frame.to_dict("records")
     for column in sheet.columns:
-        values = [_cell(v) for v in frame[column.processed].tolist()]
+        if column.from_row is not None:
+            values = [_cell(column.from_row(r)) for r in records]
+        else:
+            values = [_cell(v) for v in frame[column.processed].tolist()]
         if column.label is not None:
             values = [None if v is None else column.label(v) for v in values]
         shown[column.key] = pd.Series(values, dtype=object)
