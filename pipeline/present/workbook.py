@@ -6,7 +6,7 @@ table with filters over the rows; the first sheet lists the others. Which tables
 get a sheet, in what order, with what tab, title and source, is pipeline/present/contents.py's
 to say; the columns each sheet shows are this module's.
 
-Everything a reader sees is Swedish: the processed files' codes (``district``, ``HT2016``,
+Everything a reader sees is Swedish: the processed files' codes (``district``, ``HT`` and a year,
 ``bra_arbetssituation``, ``ok`` …) are shown as the labels the project already gives them
 (the statements' wording in ``survey.STATEMENTS``, the researcher's questions, the audit's
 verdicts …); the CSVs in data/processed/ keep the codes. Where a machine needs the code
