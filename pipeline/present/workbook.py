@@ -75,8 +75,7 @@ PARAMETER_LABEL = {"profession": "yrke", "administration": "förvaltning", "year
                    "alternative": "alternativ", "point": "punkt"}
 # The documents published_claims.csv cites (pipeline/ingest/schemas.py DOCUMENTS), as a reader knows them.
 DOCUMENT_LABEL = {"002": "Rapporten", "003": "Bilaga 4"}
-NOT_CHECKABLE = ("Kan inte kontrolleras: källorna har inga uppgifter att räkna om den från "
-                 "(skälet för varje uppgift står i output/audit/reconciliation.csv).")
+NOT_CHECKABLE = "Kan inte räknas om ur källornas tabeller; skälet står i output/audit/reconciliation.csv."
 
 
 def _lookup(labels: dict):
