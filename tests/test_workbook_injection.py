@@ -81,9 +81,9 @@ def test_text_that_looks_like_a_formula_is_written_as_neutralised_text(tmp_path)
     assert answers["count"].tolist() == [1, 2, 3, -4, 5, 6, 7]
     checks = workbook.read_back(target, by_sheet["reconciliation"])
     assert checks["check_id"].tolist() == ["'-A1", "#N/A"]
-    assert checks["status"].tolist() == ["ok", "'=1+1"]
-    assert checks["source"].tolist() == ["'@A1", "002, rad 1"]
-    assert checks["description"].tolist() == ["»citat«", "'=cmd|' /C calc'!A0"]
+    assert checks["status"].tolist() == ["Stämmer", "'=1+1"]  # a code gets its label, anything else stays text
+    assert checks["source"].tolist() == ["'@A1", "Rapporten, rad 1"]
+    assert checks["quote"].tolist() == ["»citat«", "'=cmd|' /C calc'!A0"]
     assert checks["published"].tolist() == [-4.5, 4.0]
 
 
@@ -103,7 +103,7 @@ def test_a_formula_in_report_yml_is_neutralised_on_the_contents_sheet(tmp_path, 
     monkeypatch.setattr(contents, "_params", lambda: fake)
     facts = next(s for s in workbook.sheets() if s.dataset == "district_facts")
     target = tmp_path / "tabeller.xlsx"
-    workbook.write({"district_facts": pd.DataFrame(columns=list(facts.columns))}, target, BUILD_DATE)
+    workbook.write({"district_facts": pd.DataFrame(columns=[c.processed for c in facts.columns])}, target, BUILD_DATE)
     assert [c.coordinate for c in _cells(target) if c.data_type == "f"] == []
     from openpyxl import load_workbook
 
