@@ -116,6 +116,11 @@ def test_a_reader_sees_the_verdict_in_swedish_and_an_unknown_code_is_refused():
     assert [audit_views.verdict_label(s) for s in audit.STATUSES] == ["stämmer", "avviker", "kan inte kontrolleras"]
     with pytest.raises(KeyError, match="'missmatch' is not an audit status"):
         audit_views.verdict_label("missmatch")
+    reconciliation = _checks(["ok", "mismatch", "not_checkable"])
+    assert [audit_views.verdict_for(reconciliation, f"X{i}-code") for i in range(3)] == [
+        "stämmer", "avviker", "kan inte kontrolleras"]
+    with pytest.raises(KeyError, match="no check 'X9-code'"):
+        audit_views.verdict_for(reconciliation, "X9-code")
 
 
 @pytest.mark.parametrize("source, shown", [

@@ -40,6 +40,14 @@ def verdict_label(code: str) -> str:
                        f"{', '.join(audit.STATUSES)}") from None
 
 
+def verdict_for(reconciliation: pd.DataFrame, check_id: str) -> str:
+    """The Swedish verdict of one check of the reconciliation ('avviker'), by its id in published_claims.csv."""
+    rows = reconciliation.loc[reconciliation["check_id"] == check_id, "status"]
+    if rows.empty:
+        raise KeyError(f"no check '{check_id}' in the reconciliation (data/raw/published_claims.csv, column claim_id)")
+    return verdict_label(rows.iloc[0])
+
+
 def quote_shown(description: str) -> str:
     """The published statement as a reader reads it: the quote without the extraction's markup."""
     return " ".join(_MARKUP.sub("", audit.quote_of(description)).split())
@@ -59,7 +67,7 @@ def passage_shown(source: str) -> str:
     return f"{name}, avsnittet »{passage}«"
 
 
-def _checks_shown(rows: pd.DataFrame) -> pd.DataFrame:
+def checks_shown(rows: pd.DataFrame) -> pd.DataFrame:
     """The checks as a reader sees them: quote (row header), passage, both figures and the verdict."""
     return pd.DataFrame({
         "Var": [passage_shown(s) for s in rows["source"]],
@@ -99,7 +107,7 @@ def mismatches_table(reconciliation: pd.DataFrame) -> blocks.Table | blocks.Text
     rows = reconciliation[reconciliation["status"] == "mismatch"].reset_index(drop=True)
     if rows.empty:
         return blocks.Text("Ingen publicerad uppgift avviker från det som räknas fram ur tabellerna.")
-    return blocks.Table(rows, _checks_shown(rows), contents.caption("audit-mismatches-table"),
+    return blocks.Table(rows, checks_shown(rows), contents.caption("audit-mismatches-table"),
                         contents.source("audit-mismatches-table"), row_header="Publicerad uppgift",
                         numeric_columns=["Publicerat", "Beräknat"], css="audit")
 
@@ -116,7 +124,7 @@ def not_checkable_summary(reconciliation: pd.DataFrame) -> blocks.Text:
 def reconciliation_table(reconciliation: pd.DataFrame) -> blocks.Table:
     """Every check, in the claims' order (entry ``audit-reconciliation-sheet``)."""
     rows = reconciliation.reset_index(drop=True)
-    return blocks.Table(rows, _checks_shown(rows), contents.caption("audit-reconciliation-sheet"),
+    return blocks.Table(rows, checks_shown(rows), contents.caption("audit-reconciliation-sheet"),
                         contents.source("audit-reconciliation-sheet"), row_header="Publicerad uppgift",
                         numeric_columns=["Publicerat", "Beräknat"], css="audit")
 
