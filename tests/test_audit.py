@@ -88,3 +88,90 @@ def test_counts_add_up():
 @pytest.mark.parametrize("written, decimals", [("34.2", 1), ("100", 0), ("12.0", 1), ("0.9", 1)])
 def test_printed_precision_is_read_from_the_figure_as_written(written, decimals):
     assert audit.decimals_printed(written) == decimals
+
+
+def test_the_quote_is_read_back_from_the_description_the_audit_writes():
+    tables = _tables({"1": 2, "2": 3, "3": 5}, printed_total=10)
+    claims = [{**_claim("checked", 10, "mentions_table_total", "question=kommit_langst;alternative=1"),
+               "quote": "Punkt 2 *introduktionsprogram* (totalt 10 ggr)"},
+              {**_claim("unchecked", 144, "", "", note="no data « here"), "quote": "Sammanlagt 144 gruppintervjuer"}]
+    result = audit.reconcile(pd.DataFrame(claims), tables)
+    assert [audit.quote_of(d) for d in result["description"]] == [
+        "Punkt 2 *introduktionsprogram* (totalt 10 ggr)", "Sammanlagt 144 gruppintervjuer"]
+    assert audit.document_and_passage(result.loc[0, "source"]) == ("003", "test")
+
+
+def _checks(statuses, descriptions=None, sources=None):
+    n = len(statuses)
+    return pd.DataFrame({"check_id": [f"X{i}-code" for i in range(n)],
+                         "description": descriptions or [f"»Uppgift {i}« Recomputed: x (a=1)." for i in range(n)],
+                         "source": sources or ["002, Tabell 1 (rad 398)"] * n,
+                         "published": [float(i) for i in range(n)], "computed": [float(i) + 1 for i in range(n)],
+                         "status": statuses})
+
+
+def test_a_reader_sees_the_verdict_in_swedish_and_an_unknown_code_is_refused():
+    from pipeline.present import audit_views
+
+    assert [audit_views.verdict_label(s) for s in audit.STATUSES] == ["stämmer", "avviker", "kan inte kontrolleras"]
+    with pytest.raises(KeyError, match="'missmatch' is not an audit status"):
+        audit_views.verdict_label("missmatch")
+    reconciliation = _checks(["ok", "mismatch", "not_checkable"])
+    assert [audit_views.verdict_for(reconciliation, f"X{i}-code") for i in range(3)] == [
+        "stämmer", "avviker", "kan inte kontrolleras"]
+    with pytest.raises(KeyError, match="no check 'X9-code'"):
+        audit_views.verdict_for(reconciliation, "X9-code")
+
+
+@pytest.mark.parametrize("source, shown", [
+    ("002, Tabell 1 (rad 398)", "Rapporten, Tabell 1"),
+    ("003, Kommit längst, alternativ 3 (rad 120)", "Följeforskarens rapport (Bilaga 4), tabellen »Kommit längst, alternativ 3«"),
+    ("002, Personalrörlighet biståndshandläggare, Antal (rad 379)",
+     "Rapporten, avsnittet »Personalrörlighet biståndshandläggare, Antal«"),
+    ("003, Kort sammanfattning av följeforskarens arbete (rad 7-8)",
+     "Följeforskarens rapport (Bilaga 4), avsnittet »Kort sammanfattning av följeforskarens arbete«"),
+])
+def test_the_passage_is_named_in_words_without_line_numbers(source, shown):
+    from pipeline.present import audit_views
+
+    assert audit_views.passage_shown(source) == shown
+
+
+def test_the_mismatches_table_shows_quotes_passages_figures_and_verdicts_but_no_ids_or_markup():
+    from pipeline.present import audit_views
+
+    reconciliation = _checks(["ok", "mismatch", "mismatch", "not_checkable"], descriptions=[
+        "»a« Recomputed: x (a=1).",
+        "»punkt 6 *administrativt stöd* (47 ggr)« Recomputed: mentions over alternatives 1–3 (question=k;point=6).",
+        "»följeforskaren²⁰ följt arbetet … i  5 terminer« Recomputed: x (a=1).",
+        "»b« Not checkable: no data."])
+    table = audit_views.mismatches_table(reconciliation)
+    assert table.frame["check_id"].tolist() == ["X1-code", "X2-code"]  # the ids stay in the data
+    assert list(table.shown.index) == ["»punkt 6 administrativt stöd (47 ggr)«",
+                                       "»följeforskaren följt arbetet … i 5 terminer«"]
+    assert table.shown.to_dict("list") == {"Var": ["Rapporten, Tabell 1"] * 2, "Publicerat": ["1", "2"],
+                                           "Beräknat": ["2", "3"], "Utfall": ["avviker", "avviker"]}
+    html = table.html()
+    for code in ["X1-code", "rad 398", "*", "Recomputed", "mismatch", "question="]:
+        assert code not in html, code
+
+
+def test_the_reconciliation_page_is_swedish_and_the_csv_keeps_the_codes(tmp_path):
+    from pipeline.build import report
+
+    reconciliation = _checks(["ok", "mismatch", "not_checkable"], descriptions=[
+        "»a« Recomputed: x (a=1).", "»b« Recomputed: y (b=2).", "»c« Not checkable: No interview-level data."])
+    report.write_audit(reconciliation, tmp_path, "Rapport")
+    page = (tmp_path / "reconciliation.html").read_text(encoding="utf-8")
+    assert '<html lang="sv">' in page
+    body = page[page.index("<body>"):]
+    for code in ["X0-code", "Recomputed", "Not checkable", "interview", "not_checkable", ">ok<", "mismatch",
+                 "rad 398"]:
+        assert code not in body, code
+    assert body.count("<td>stämmer</td>") == 1 and body.count("<td>avviker</td>") == 1
+    assert body.count("<td>kan inte kontrolleras</td>") == 1
+    written = pd.read_csv(tmp_path / "reconciliation.csv")
+    assert list(written.columns) == audit.COLUMNS
+    assert written["status"].tolist() == ["ok", "mismatch", "not_checkable"]
+    assert written["check_id"].tolist() == ["X0-code", "X1-code", "X2-code"]
+    assert written["source"].tolist() == ["002, Tabell 1 (rad 398)"] * 3

@@ -89,7 +89,11 @@ def test_every_number_in_the_report_and_the_workbook_comes_from_the_registry(bui
     shown = {m.group(0) for text in captions for m in NUMBER.finditer(re.sub(r'<span class="source">.*', "", text))}
     assert shown and shown <= allowed, sorted(shown - allowed)
     narrative = re.sub(r'<(p|span) class="source">.*?</\1>', "", html, flags=re.S)
-    assert set(_typed_numbers(narrative)) <= allowed
+    # the closing appendix names an entry with parts as a whole ('Tabell 5' for 5a–5f), an administration's
+    # diagram by its page's number ('Diagram 6–21')
+    whole = {contents.whole_number(e.id) for e in contents.numbered()}
+    whole |= {contents.number(e.id, 0, page)[:-1] for e in contents.numbered() if e.per_page for page in range(pages)}
+    assert set(_typed_numbers(narrative)) <= allowed | whole, sorted(set(_typed_numbers(narrative)) - allowed - whole)
     unnumbered = {contents.number(e.id) for e in contents.numbered() if not (e.parts or e.per_page)}
     assert unnumbered <= shown, sorted(unnumbered - shown)
     with zipfile.ZipFile(output / "tabeller.xlsx") as book:
@@ -98,5 +102,39 @@ def test_every_number_in_the_report_and_the_workbook_comes_from_the_registry(bui
     expected = {contents.sheet_name(e) for e in contents.sheets()}
     assert all(name in sheets for name in expected)
     in_book = {m.group(0) for m in NUMBER.finditer(re.sub(r"Källa:[^<]*", "", sheets))}
-    whole = {contents.whole_number(e.id) for e in contents.numbered()}
     assert in_book <= whole | allowed, sorted(in_book - whole - allowed)
+
+
+def test_a_source_line_names_the_document_and_its_table_not_files():
+    for entry in contents.ENTRIES:
+        if entry.source is None:
+            continue
+        fields = {"name": "Bromma", "table": "Tabell 1"}
+        for synthetic in (False, True):
+            text = contents.source(entry.id, synthetic=synthetic, **fields)
+            assert text.endswith(".") and "Rådata" not in text, (entry.id, text)
+            assert not re.search(r"data/|output/|pipeline/|\.(csv|py|json)\b", text), (entry.id, text)
+    assert contents.source("turnover-table-bistandshandlaggare") == (
+        f"Stadsledningskontoret, i {contents._params().source_report}, Tabell 1.")
+
+
+def test_the_appendix_names_the_raw_files_of_every_table_and_diagram():
+    rows = contents.raw_file_rows(pages=16)
+    listed = " ".join(row["what"] for row in rows)
+    for entry in contents.ENTRIES:
+        if entry.numbered and not (entry.parts or entry.per_page):
+            assert re.search(rf"{contents.number(entry.id)}(?![0-9a-z])", listed), entry.id
+        elif entry.numbered:
+            assert contents.whole_number(entry.id) in listed, entry.id
+    raw = {path for row in rows for path in row["raw"]}
+    assert raw == {path for e in contents.ENTRIES if e.source for path in e.source.raw}
+    assert all((ROOT / path).is_file() for path in raw), sorted(p for p in raw if not (ROOT / p).is_file())
+    assert len({tuple(row["raw"]) for row in rows}) == len(rows), "entries from the same files share a row"
+    first = rows[0]
+    assert first["what"].startswith("Diagram 1a, Diagram 1b, Tabell 1, Diagram 2a, Diagram 2b, Tabell 2, Diagram 6–21")
+    assert first["raw"] == ["data/raw/turnover.csv", "data/raw/administrations.csv"]
+    trend = contents.BY_ID["administration-trend"]
+    assert contents.listing_label(trend, pages=16) == "Diagram 6–21"
+    assert contents.listing_label(contents.BY_ID["administration-facts-table"]) == \
+        "tabellen utan nummer »Fakta om stadsdelsförvaltningarna«"
+    assert all(row["what"][0].isupper() for row in rows)

@@ -212,3 +212,24 @@ def test_cells_are_shown_in_swedish():
     assert changes.shown("1176", "headcount", "turnover.csv") == "1\u00a0176"
     assert changes.shown("2019", "year", "turnover.csv") == "2019"
     assert changes.shown("", "rate", "turnover.csv") == "–"
+
+
+def test_the_page_names_tables_columns_codes_and_checks_in_swedish():
+    found = [changes.Change("revision", "dataset", "turnover.csv",
+                            "profession=biståndshandläggare;administration=Bromma;year=2016", "headcount", "30", "31"),
+             changes.Change("ny", "dataset", "researcher_mentions.csv", "question=kommit_langst;alternative=1;point=ej_svar",
+                            "count", "", "3"),
+             changes.Change("revision", "audit", changes.AUDIT_FILE, "check_id=SB1-total", "status", "ok", "mismatch")]
+    audit = _frame("check_id,description,source,published,computed,status\n"
+                   "SB1-total,»Total *116* 100%« Recomputed: sum of the ranked table's rows (question=storsta_behov).,"
+                   "\"003, Största behovet, alternativ 1 (rad 140)\",116,117,mismatch\n")
+    page = changes.page(found, "v1", {"commit": "a" * 40}, {"commit": "b" * 40}, changes.audit_statements(audit))
+    body = page[page.index("<main>"):]
+    for code in ["turnover.csv", "headcount", "kommit_langst", "ej_svar", "SB1-total", "mismatch", ">ok<",
+                 "rad 140", "*", "<code>"]:
+        assert code not in body, code
+    assert "<caption>Personalrörlighet per yrkesgrupp, förvaltning och år</caption>" in body
+    assert "<th scope=\"row\">biståndshandläggare, Bromma, 2016</th><td>Tillsvidareanställda 31/12 året före</td>" in body
+    assert "<th scope=\"row\">kommit längst, 1, Ej svar</th><td>Antal</td>" in body
+    assert ("<th scope=\"row\">»Total 116 100%« – Följeforskarens rapport (Bilaga 4), tabellen »Största behovet, "
+            "alternativ 1«</th><td>Utfall</td><td>stämmer</td><td>avviker</td>") in body

@@ -4,7 +4,8 @@ import re
 
 import pdfcheck
 from conftest import ROOT
-from pipeline.build import provenance
+from pipeline.build import provenance, report
+from pipeline.present import contents
 
 
 def _manifest(root):
@@ -54,13 +55,50 @@ def test_the_manifest_records_the_version_of_every_direct_dependency():
 def test_the_report_ends_with_its_provenance_and_links_to_the_manifest(built_project):
     output = built_project / "output"
     page = (output / "report.html").read_text(encoding="utf-8")
-    provenance_section = page[page.index('<h2 id="proveniens">Proveniens</h2>'):page.index("</main>")]
+    provenance_section = page[page.index(f'<h2 id="proveniens">{report.APPENDIX_TITLE}</h2>'):page.index("</main>")]
     assert "<section" not in provenance_section, "no chapter may follow the provenance block"
-    for item in _manifest(built_project)["inputs"]:
+    manifest = _manifest(built_project)
+    for item in manifest["inputs"]:
         if item["path"].startswith("data/raw/") and item["path"].endswith(".csv"):
             assert item["path"] in provenance_section and item["sha256"][:16] in provenance_section, item["path"]
+    assert manifest["code"]["commit"] in provenance_section
+    for href in ["validation/index.html", "audit/reconciliation.html", "audit/reconciliation.csv", "manifest.json"]:
+        assert f'href="{href}"' in provenance_section, href
+    assert "(på engelska)" in provenance_section
     footer = re.search(r"<footer[^>]*>(.*?)</footer>", page, re.S).group(1)
     assert 'href="manifest.json"' in footer
+
+
+def test_the_appendix_maps_every_table_and_diagram_to_its_raw_files(built_project):
+    from bs4 import BeautifulSoup
+
+    output = built_project / "output"
+    soup = BeautifulSoup((output / "report.html").read_text(encoding="utf-8"), "html.parser")
+    table = soup.select_one("section.provenance table.raw-files")
+    shown = [(tr.th.get_text(), tr.td.get_text()) for tr in table.select("tbody tr")]
+    pages = len(list((output / "administrations").glob("*.html"))) - 1  # without index.html
+    expected = contents.raw_file_rows(pages)
+    assert [what for what, _ in shown] == [row["what"] for row in expected]
+    inputs = {item["path"] for item in _manifest(built_project)["inputs"]}
+    for (_, files), row in zip(shown, expected):
+        assert set(row["raw"]) <= inputs
+        assert re.findall(r"[\w.]+\.csv", files) == [path.removeprefix("data/raw/") for path in row["raw"]]
+
+
+def test_the_title_page_gives_the_edition_and_no_commit(built_project):
+    from bs4 import BeautifulSoup
+
+    from pipeline import config
+    from pipeline.build import edition
+
+    output = built_project / "output"
+    page = (output / "report.html").read_text(encoding="utf-8")
+    title_page = BeautifulSoup(page, "html.parser").select_one("header.title-page").get_text(" ")
+    commit = _manifest(built_project)["code"]["commit"]
+    assert f"Utgåva {edition.described(config.load(built_project / 'report.yml'))}" in title_page
+    assert commit[:7] not in title_page and "SHA-256" not in title_page
+    captions = re.findall(r'<(?:p|span) class="source">(.*?)</(?:p|span)>', page, re.S)
+    assert captions and not [c for c in captions if "Rådata" in c or "data/raw/" in c or ".py" in c]
 
     pdf = pdfcheck.objects((output / "report.pdf").read_bytes())
     pages, destinations = pdfcheck.pages(pdf), pdfcheck.destinations(pdf)

@@ -255,14 +255,68 @@ KIND_NONE = {"revision": "Inga uppgifter har reviderats.", "ny": "Inga nya uppgi
              "borttagen": "Inga uppgifter har tagits bort."}
 
 
+# What the page calls each compared table and column, and the coded values it spells out:
+# andringar.csv keeps the files, columns and codes; the page a reader opens names them in Swedish.
+TABLE_TITLES = {
+    "turnover.csv": "Personalrörlighet per yrkesgrupp, förvaltning och år",
+    "turnover_published_totals.csv": "Tryckta summor för alla stadsdelar jämförda med stadsdelarnas summa",
+    "administrations.csv": "Förvaltningarna",
+    "consultants.csv": "Antal konsulter",
+    "researcher_respondents.csv": "Svarande på följeforskarens enkät",
+    "researcher_mentions.csv": "Omnämnanden per fråga, alternativ och punkt",
+    "researcher_point_totals.csv": "Omnämnanden per punkt, alternativ 1–3 sammantaget",
+    "researcher_table_totals.csv": "Följeforskarens tabeller: tryckta och beräknade summor",
+    "researcher_open_answers.csv": "Öppna svar: teman och antal omnämnanden",
+    "district_facts.csv": "Fakta om stadsdelsförvaltningarna",
+    "survey_shares.csv": "Medarbetarenkäten: andel positiva, neutrala och negativa svar",
+    AUDIT_FILE: "Avstämningens utfall per publicerad uppgift",
+}
+COLUMN_LABELS = {
+    "profession": "Yrkesgrupp", "administration": "Förvaltning", "administration_type": "Typ av förvaltning",
+    "year": "År", "ended": "Slutat", "headcount": "Tillsvidareanställda 31/12 året före",
+    "rate": "Personalrörlighet", "ended_published": "Slutat, tryckt summa",
+    "headcount_published": "Tillsvidareanställda, tryckt summa", "ended_computed": "Slutat, stadsdelarnas summa",
+    "headcount_computed": "Tillsvidareanställda, stadsdelarnas summa", "agrees": "Stämmer",
+    "name": "Namn", "slug": "Sidans filnamn", "type": "Typ", "table_order": "Ordning i tabellerna",
+    "month": "Månad", "consultants": "Antal konsulter", "dimension": "Indelning", "category": "Kategori",
+    "count": "Antal", "share": "Andel", "question": "Fråga", "alternative": "Alternativ", "point": "Punkt",
+    "label": "Område", "mentions": "Omnämnanden", "printed_total": "Summa, tryckt",
+    "computed_total": "Summa, beräknad", "inhabitants": "Invånare", "under_20_pct": "Andel under 20 år",
+    "over_65_pct": "Andel över 65 år", "ohalsotal_days": "Ohälsotal (dagar)",
+    "ekonomiskt_bistand_pct": "Andel med ekonomiskt bistånd", "socialsekreterare": "Socialsekreterare",
+    "bistandshandlaggare": "Biståndshandläggare", "approximate": "Ungefärliga uppgifter (ca)",
+    "occasion": "Mättillfälle", "statement": "Påstående", "group_type": "Grupptyp", "group": "Grupp",
+    "n": "Antal svar", "positive_share": "Positiva", "neutral_share": "Neutrala", "negative_share": "Negativa",
+    "suppressed": "Undertryckt (för få svar)", "published": "Publicerat", "computed": "Beräknat",
+    "status": "Utfall", "description": "Beskrivning", "source": "Källa", "check_id": "Uppgift",
+}
+VALUE_LABELS = {
+    "administration_type": {"district": "stadsdel", "all_districts": "alla stadsdelar", "central": "central förvaltning"},
+    "type": {"district": "stadsdel", "all_districts": "alla stadsdelar", "central": "central förvaltning"},
+    "dimension": {"area": "verksamhetsområde", "role": "roll"},
+    "question": {"kommit_langst": "kommit längst", "storsta_behov": "största behov",
+                 "skillnad_egen_arbetssituation": "skillnad för den egna arbetssituationen",
+                 "skillnad_medarbetare": "skillnad för medarbetarna",
+                 "skillnad_klienter": "skillnad för klienterna/brukarna"},
+    "point": {"övrigt": "Övrigt", "ej_svar": "Ej svar"},
+    "statement": {"bra_arbetssituation": "Bra arbetssituation", "gott_arbete": "Kan göra ett gott arbete",
+                  "rekommendera": "Kan rekommendera arbetsplatsen"},
+    "group_type": {"city": "hela staden", "area": "verksamhetsområde", "administration": "förvaltning"},
+}
+
+
 def shown(value: str, column: str, table: str) -> str:
-    """A cell as a Swedish reader reads it: decimal comma, thousands space, fractions as per cent."""
+    """A cell as a Swedish reader reads it: decimal comma, thousands space, fractions as per cent, codes in words."""
     if value == "":
         return fmt.EN_DASH
     if value in ("True", "False"):
         return "ja" if value == "True" else "nej"
+    if column == "status" and table == AUDIT_FILE:
+        from pipeline.present.audit_views import VERDICTS
+
+        return VERDICTS.get(value, value)
     if not re.fullmatch(r"-?\d+(\.\d+)?", value):
-        return value
+        return VALUE_LABELS.get(column, {}).get(value, value)
     unit = _unit(table, column)
     if unit.startswith("fraction"):
         return fmt.percent(float(value), 1)
@@ -270,6 +324,15 @@ def shown(value: str, column: str, table: str) -> str:
     if column == "year" or unit == "year":
         return value
     return fmt.number(float(value), min(decimals, 2))
+
+
+def table_title(table: str) -> str:
+    """The compared table as the page names it: 'Antal konsulter' for consultants.csv."""
+    return TABLE_TITLES.get(table, table)
+
+
+def column_label(column: str) -> str:
+    return COLUMN_LABELS.get(column, column)
 
 
 def _unit(table: str, column: str) -> str:
@@ -280,14 +343,38 @@ def _unit(table: str, column: str) -> str:
     return field.unit if field is not None else ""
 
 
-def _key_shown(key: str) -> str:
-    return ", ".join(part.split("=", 1)[-1] for part in key.split(";"))
+def _key_shown(key: str, table: str, checks: dict[str, str]) -> str:
+    """A row's key in words: its values ('biståndshandläggare, Bromma, 2016'), or a check's statement."""
+    pairs = [part.split("=", 1) if "=" in part else ["", part] for part in key.split(";")]
+    if table == AUDIT_FILE and pairs and pairs[0][0] == "check_id" and pairs[0][1] in checks:
+        return checks[pairs[0][1]]
+    return ", ".join(shown(value, column, table) if column else value for column, value in pairs)
 
 
-def page(changes: list[Change], ref: str, old_code: dict, new_code: dict) -> str:
-    """``output/andringar.html``: the changes grouped by kind, then by part and table, in Swedish."""
+def audit_statements(*audits: pd.DataFrame | None) -> dict[str, str]:
+    """Check id → the statement it checks and where it was published, in words (the current edition's first)."""
+    from pipeline.present import audit_views
+
+    statements = {}
+    for frame in audits:
+        if frame is None or frame.empty:
+            continue
+        for row in frame.to_dict("records"):
+            statements.setdefault(row["check_id"], f"»{audit_views.quote_shown(row['description'])}« – "
+                                                   f"{audit_views.passage_shown(row['source'])}")
+    return statements
+
+
+def page(changes: list[Change], ref: str, old_code: dict, new_code: dict,
+         checks: dict[str, str] | None = None) -> str:
+    """``output/andringar.html``: the changes grouped by kind, then by part and table, in Swedish.
+
+    ``checks`` names each audit check by its statement (``audit_statements``); a check missing
+    from it is shown by its id.
+    """
     import jinja2
 
+    checks = checks or {}
     groups = []
     for kind in KINDS:
         parts = []
@@ -295,8 +382,10 @@ def page(changes: list[Change], ref: str, old_code: dict, new_code: dict) -> str
             rows = [c for c in changes if c.kind == kind and c.part == part]
             tables = {}
             for c in rows:
-                tables.setdefault(c.table, []).append({
-                    "key": c.key if part == "sentence" else _key_shown(c.key), "column": c.column,
+                title = c.table if part == "sentence" else table_title(c.table)
+                tables.setdefault(title, []).append({
+                    "key": c.key if part == "sentence" else _key_shown(c.key, c.table, checks),
+                    "column": column_label(c.column),
                     "old": c.old_value if part == "sentence" else shown(c.old_value, c.column, c.table),
                     "new": c.new_value if part == "sentence" else shown(c.new_value, c.column, c.table)})
             if tables:
@@ -411,6 +500,7 @@ def diff(ref: str, out=sys.stdout, progress=sys.stderr) -> int:
         shutil.rmtree(directory, ignore_errors=True)
     changes = compare(old, current)
     (paths.OUTPUT / CSV_NAME).write_text(to_csv(changes), encoding="utf-8")
-    (paths.OUTPUT / HTML_NAME).write_text(page(changes, ref, old.code, current.code), encoding="utf-8")
+    (paths.OUTPUT / HTML_NAME).write_text(page(changes, ref, old.code, current.code,
+                                               audit_statements(current.audit, old.audit)), encoding="utf-8")
     print(summary(changes, ref), file=out)
     return 0

@@ -249,6 +249,7 @@ def write_audit(reconciliation, directory: Path, title: str) -> None:
     (directory / "reconciliation.html").write_text(audit_views.page(reconciliation, title), encoding="utf-8")
 
 
+APPENDIX_TITLE = "Bilaga: Underlag och proveniens"  # the closing appendix: raw files, checksums, code version
 ADMINISTRATIONS_HEADING = "Arbetet i förvaltningarna"
 ADMINISTRATIONS_INTRO = (
     "Varje stadsdelsförvaltning och de centrala förvaltningarna redovisas för sig: förvaltningens fakta, "
@@ -319,11 +320,12 @@ def render_documents(runs: list[sections.Run], stage: Path, params: config.Repor
     documents = {}
     if with_report:
         chapters = _chapters(runs, bodies, in_report=True)
-        toc = _toc(chapters) + [{"id": "proveniens", "text": "Proveniens", "children": []}]
+        toc = _toc(chapters) + [{"id": "proveniens", "text": APPENDIX_TITLE, "children": []}]
         first, chapters = _summary_apart(chapters)
         documents[output / "report.html"] = notebooks.render_page(
             chapters, {**context, "toc": toc, "summary_section": first, "manifest_href": "manifest.json",
-                       "validation_href": "validation/index.html"})
+                       "validation_href": "validation/index.html",
+                       "raw_files": _raw_files(len(pages), snapshot)})
     by_key = {c["key"]: c for c in _chapters(runs, bodies, in_report=False)}
     for page in pages.itertuples():
         chapter = by_key.get(sections.administration_run(page.name, page.slug, params).key)
@@ -338,6 +340,26 @@ def render_documents(runs: list[sections.Run], stage: Path, params: config.Repor
     if with_report:
         documents[output / "administrations" / "index.html"] = _index(stage, context, pages)
     return documents
+
+
+def _shown_input(name: str) -> str:
+    """An input as the appendix names it: its data/raw/ path, or the survey export by its file name."""
+    if name.startswith(inputs.EXPORT_PREFIX):
+        return f"enkätexporten {name.removeprefix(inputs.EXPORT_PREFIX)}"
+    return name
+
+
+def _raw_files(pages: int, snapshot: inputs.Snapshot) -> list[dict]:
+    """The appendix's table of each table and diagram with its raw files (from the registry), as read:
+    'turnover.csv och administrations.csv' (all in data/raw/, as the appendix says), or the survey export."""
+    from pipeline.present import contents
+    from pipeline.formatting import join_words
+
+    def shown(path: str) -> str:
+        return _shown_input(inputs.raw_name(path.removeprefix("data/raw/"), snapshot.export)).removeprefix("data/raw/")
+
+    return [{"what": row["what"], "files": join_words([shown(path) for path in row["raw"]])}
+            for row in contents.raw_file_rows(pages)]
 
 
 def _index(stage: Path, context: dict, pages) -> str:
@@ -378,13 +400,14 @@ def _context(stage: Path, params: config.ReportParams, summary: dict, snapshot: 
     raw_inputs = []
     for entry in snapshot.entries():
         if entry["path"] in rows:
-            raw_inputs.append({**entry, "rows": formatting.number(rows[entry["path"]])})
+            raw_inputs.append({**entry, "shown": _shown_input(entry["path"]), "rows": formatting.number(rows[entry["path"]])})
     return {
         "title": params.title,
         "subtitle": f"rapport av arbetet åren {formatting.year_range(params.action_plan_start, last_year)}",
         "publisher": params.publisher,
         "diarienummer": params.diarienummer,
         "edition": edition.described(params),
+        "appendix_title": APPENDIX_TITLE,
         "commit_date": version["date"],
         "commit": version["commit"],
         "commit_short": version["commit"][:10],

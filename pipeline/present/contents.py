@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline import config
+from pipeline.formatting import join_words
 from pipeline.ingest.schemas import PROFESSIONS
 
 KIND_WORD = {"table": "Tabell", "diagram": "Diagram"}
@@ -33,17 +34,25 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 @dataclass(frozen=True)
 class Source:
-    """Where a figure comes from: the cited passage (``{report}``/``{appendix}`` are the documents
-    named in report.yml) and the raw file it was typed into."""
+    """Where a figure comes from.
+
+    ``cited`` is what the caption's "Källa" line says: the document and its table or passage
+    (``{report}``/``{appendix}`` are the documents named in report.yml), as a reader cites it.
+    ``raw`` are the files in data/raw/ its figures were typed into: the report names them once,
+    in its closing appendix (``raw_file_rows``), never under a table or diagram.
+    """
 
     cited: str
-    raw: str | None = None
+    raw: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if isinstance(self.raw, str):  # one file may be given as a plain string
+            object.__setattr__(self, "raw", (self.raw,))
 
     def text(self, **fields) -> str:
         params = _params()
         cited = self.cited.format(report=params.source_report, appendix=params.source_appendix, **fields)
-        raw = f" Rådata: {self.raw}." if self.raw else ""
-        return f"{cited}.{raw}" if not cited.endswith(".") else f"{cited}{raw}"
+        return cited if cited.endswith(".") else f"{cited}."
 
 
 @dataclass(frozen=True)
@@ -65,9 +74,13 @@ class Entry:
     at: int | None = None           # the published report's number for it
 
 
+TURNOVER_RAW = ("data/raw/turnover.csv", "data/raw/administrations.csv")
+SURVEY_RAW = ("data/raw/survey_responses.csv",)  # or the survey tool's export, when the build reads one
+
+
 def _turnover(profession: str, table: str) -> list[Entry]:
     slug = profession.replace("å", "a").replace("ä", "a")
-    source = Source(f"Stadsledningskontoret, i {{report}}, {table}", "data/raw/turnover.csv")
+    source = Source(f"Stadsledningskontoret, i {{report}}, {table}", TURNOVER_RAW)
     return [
         Entry(f"turnover-trend-{slug}", "diagram", "turnover",
               "Personalrörlighet bland {profession}, alla stadsdelar sammantaget, {years}.", source, "turnover",
@@ -84,14 +97,17 @@ def _turnover(profession: str, table: str) -> list[Entry]:
 
 
 SURVEY_SOURCE = Source("Medarbetarenkäten till socialsekreterare och biståndshandläggare, {report}, Bilaga 3",
-                       "enkätexporten på individnivå, som inte publiceras")
-SURVEY_DEMO_SOURCE = Source("Syntetiska demonstrationsdata med samma struktur som medarbetarenkäten i {report}, "
-                            "Bilaga 3; påhittade svar från pipeline/tools/survey_demo.py",
-                            "data/raw/survey_responses.csv")
-RANKINGS = Source("{appendix} (rangordnade tabeller), sammanfattad i {report}", "data/raw/researcher_rankings.csv")
+                       SURVEY_RAW)
+SURVEY_DEMO_SOURCE = Source("Syntetiska demonstrationsdata (påhittade svar) med samma struktur som medarbetarenkäten "
+                            "i {report}, Bilaga 3", SURVEY_RAW)
+RANKINGS = Source("{appendix} (rangordnade tabeller), sammanfattad i {report}",
+                  ("data/raw/researcher_rankings.csv", "data/raw/action_plan_points.csv"))
 CONSULTANTS = Source("Enkät till enhetschefer, i {report}, Tabell 3", "data/raw/consultants.csv")
-CLAIMS = Source("data/raw/published_claims.csv, omräknat från data/raw/. Hela avstämningen: "
-                "output/audit/reconciliation.csv")
+# The audit reads the published figures and recomputes them from the tables they summarise.
+CLAIMS = Source("Egen avstämning mot tabellerna i {report} och i {appendix}",
+                ("data/raw/published_claims.csv", *TURNOVER_RAW, "data/raw/consultants.csv",
+                 "data/raw/researcher_respondents.csv", "data/raw/researcher_rankings.csv",
+                 "data/raw/researcher_open_answers.csv"))
 
 ENTRIES: list[Entry] = [
     *_turnover("biståndshandläggare", "Tabell 1"),
@@ -117,7 +133,8 @@ ENTRIES: list[Entry] = [
           "för samtliga tillfällen.",
           SURVEY_SOURCE, "survey_shares", series="E"),
     Entry("survey-shares-sheet", "table", "survey", "Medarbetarenkäten: andel positiva, neutrala och negativa svar",
-          Source("Medarbetarenkäten (Bilaga 3)", "data/raw/survey_responses.csv"), "survey_shares", numbered=False,
+          Source("Medarbetarenkäten till socialsekreterare och biståndshandläggare, {report}, Bilaga 3", SURVEY_RAW),
+          "survey_shares", numbered=False,
           sheet="Enkät andelar", sheet_title="Medarbetarenkäten: andel positiva, neutrala och negativa svar"),
     Entry("consultants-table", "table", "consultants",
           "Antal konsulter i staden en dag i april respektive en dag i november, {years}.", CONSULTANTS,
@@ -155,25 +172,24 @@ ENTRIES: list[Entry] = [
                  "för barn och unga", "data/raw/reinforcement_team_survey.csv"), "reinforcement_team_survey",
           numbered=False),
     Entry("administration-facts-table", "table", "administration", "Fakta om {name}.",
-          Source("{report}, avsnittet om {name}", "data/raw/district_facts.csv"), "district_facts", numbered=False,
+          Source("{report}, avsnittet om {name}", ("data/raw/district_facts.csv", "data/raw/administrations.csv")),
+          "district_facts", numbered=False,
           sheet="Fakta stadsdelar", sheet_title="Fakta om stadsdelsförvaltningarna"),
     Entry("administration-trend", "diagram", "administration",
           "Personalrörlighet bland {profession} i {name}, {years}, jämfört med alla stadsdelar (streckad linje).",
-          Source("Stadsledningskontoret, i {report}, {table}", "data/raw/turnover.csv"), "turnover",
+          Source("Stadsledningskontoret, i {report}, {table}", TURNOVER_RAW), "turnover",
           alt="Linjediagram.", per_page=True, at=6),
     Entry("administration-turnover-table", "table", "administration",
           "Personalrörlighet bland {profession} i {name} per år.",
-          Source("Stadsledningskontoret, i {report}, {table}", "data/raw/turnover.csv"), "turnover", numbered=False),
+          Source("Stadsledningskontoret, i {report}, {table}", TURNOVER_RAW), "turnover", numbered=False),
     Entry("administration-survey-table", "table", "administration", "Andel positiva svar i {name} per mättillfälle.",
           SURVEY_SOURCE, "survey_shares", numbered=False),
     Entry("audit-counts-table", "table", "audit", "Avstämda uppgifter efter utfall.", CLAIMS, "reconciliation"),
     Entry("audit-mismatches-table", "table", "audit",
-          "Publicerade uppgifter som avviker från rapportens egna tabeller.",
-          Source("data/raw/published_claims.csv; beräknat från data/raw/. Kontroll-id i första kolumnen"),
-          "reconciliation"),
+          "Publicerade uppgifter som avviker från rapportens egna tabeller.", CLAIMS, "reconciliation"),
     Entry("audit-reconciliation-sheet", "table", "audit",
           "Avstämning av publicerade uppgifter mot rapportens egna tabeller",
-          Source("data/raw/published_claims.csv, omräknat från data/raw/"), "reconciliation", numbered=False,
+          CLAIMS, "reconciliation", numbered=False,
           sheet="Avstämning", sheet_title="Avstämning av publicerade uppgifter mot rapportens egna tabeller"),
 ]
 BY_ID = {entry.id: entry for entry in ENTRIES}
@@ -273,6 +289,50 @@ def source(entry_id: str, synthetic: bool = False, **fields) -> str:
 
 def numbered(kind: str | None = None) -> list[Entry]:
     return [e for e in ENTRIES if e.numbered and (kind is None or e.kind == kind)]
+
+
+# What an unnumbered entry's caption fields stand for when the appendix names the entry as a whole.
+WHOLE_FIELDS = {"name": "varje förvaltning", "profession": "biståndshandläggare eller socialsekreterare",
+                "Profession": "Biståndshandläggare eller socialsekreterare", "years": "alla år",
+                "occasions": "alla mättillfällen"}
+
+
+class _Whole(dict):
+    def __missing__(self, key):
+        return WHOLE_FIELDS.get(key, "…")
+
+
+def listing_label(entry: Entry, pages: int | None = None) -> str:
+    """How the closing appendix names an entry as a whole: 'Diagram 1a', 'Tabell 5' (all its parts),
+    'Diagram 6–21' (one per administration page, ``pages`` of them), or an unnumbered table's title."""
+    if not entry.numbered:
+        title = entry.sheet_title or entry.caption.format_map(_Whole()).rstrip(".")
+        return f"tabellen utan nummer »{title}«"
+    if entry.per_page:
+        whole = whole_number(entry.id)
+        if not pages:
+            return f"{whole} och följande, ett per förvaltning"
+        base, _ = _slots()[entry.id]
+        return whole if pages == 1 else f"{whole}–{entry.series}{base + pages - 1}"
+    return whole_number(entry.id) if entry.parts else number(entry.id)
+
+
+def raw_file_rows(pages: int | None = None) -> list[dict]:
+    """The closing appendix's table: every table and diagram with the raw files its figures come from.
+
+    Entries that come from the same files share a row, in the order the first of them appears
+    ('Diagram 1a, …, Tabell 2, Diagram 6–21 och tabellen utan nummer »…«'); ``what`` names
+    them, ``raw`` lists the files (as data/raw/… paths).
+    """
+    rows: dict[tuple[str, ...], list[str]] = {}
+    for entry in ENTRIES:
+        if entry.source is not None and entry.source.raw:
+            rows.setdefault(entry.source.raw, []).append(listing_label(entry, pages))
+    return [{"what": _capitalized(join_words(labels)), "raw": list(raw)} for raw, labels in rows.items()]
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 REFERENCE = re.compile(r"\{numref\}`([a-z0-9-]+)`")

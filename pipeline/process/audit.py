@@ -18,6 +18,9 @@ from pipeline.ingest import schemas
 
 STATUSES = ["ok", "mismatch", "not_checkable"]
 COLUMNS = ["check_id", "description", "source", "published", "computed", "status"]
+# How a description continues after the quote (»…«): what was recomputed, or why nothing could be.
+RECOMPUTED = "Recomputed: "
+NOT_CHECKABLE = "Not checkable: "
 
 
 class NotCheckable(Exception):
@@ -160,18 +163,34 @@ def check(claim: dict, tables: dict[str, pd.DataFrame]) -> dict:
     measure_name = claim.get("measure")
     if not isinstance(measure_name, str) or not measure_name:
         reason = claim.get("note") or "no measure in the sources to recompute it from"
-        return {**base, "description": f"{quote} Not checkable: {reason}", "computed": None, "status": "not_checkable"}
+        return {**base, "description": f"{quote} {NOT_CHECKABLE}{reason}", "computed": None, "status": "not_checkable"}
     measure = MEASURES[measure_name]
     parameters = parse_parameters(claim.get("parameters"))
     label = f"{measure.description} ({claim.get('parameters') or ''})"
     try:
         computed = measure.compute(tables, parameters)
     except NotCheckable as exc:
-        return {**base, "description": f"{quote} Not checkable: {exc}.", "computed": None, "status": "not_checkable"}
+        return {**base, "description": f"{quote} {NOT_CHECKABLE}{exc}.", "computed": None, "status": "not_checkable"}
     rounded = round_half_up(computed, decimals) if measure.is_percent else computed
     status = "ok" if abs(rounded - published) < 1e-9 else "mismatch"
     shown = round_half_up(computed, max(decimals, 1)) if measure.is_percent else computed
-    return {**base, "description": f"{quote} Recomputed: {label}.", "computed": shown, "status": status}
+    return {**base, "description": f"{quote} {RECOMPUTED}{label}.", "computed": shown, "status": status}
+
+
+def quote_of(description: str) -> str:
+    """The published statement a description quotes, as transcribed (without the »« around it)."""
+    text = str(description)
+    for marker in (RECOMPUTED, NOT_CHECKABLE):
+        end = text.find(f"« {marker}")
+        if end != -1:
+            return text[:end].removeprefix("»")
+    return text.split("«")[0].removeprefix("»")
+
+
+def document_and_passage(source: str) -> tuple[str, str]:
+    """'002, Antal konsulter (rad 458)' → ('002', 'Antal konsulter (rad 458)'): the ``source`` column taken apart."""
+    document, _, passage = str(source).partition(", ")
+    return document, passage
 
 
 def reconcile(claims: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
