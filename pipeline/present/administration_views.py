@@ -32,6 +32,7 @@ FACT_LABEL = {
 }
 REFERENCE_LABEL = "Alla stadsdelar"  # the all-districts series, as every legend and table of the report names it
 SMALL_HEADCOUNT = 10  # below this many employees one person moves the rate by more than ten percentage points
+SURVEY_CAUTION = "Svaren var inte anonyma och grupperna är ofta små: jämför över tid med stor försiktighet."
 ADDED_NOTE = {
     # a diagram the published report does not have, on a page it has (Socialförvaltningen's biståndshandläggare)
     True: "Den publicerade rapporten har inget sådant diagram; det är tillagt här.",
@@ -256,7 +257,12 @@ def turnover_figure(rows: pd.DataFrame, administrations: pd.DataFrame, name: str
            + trend_alt(f"{profession.capitalize()} {place(administrations, name)}", years, rates)
            + " " + trend_alt(REFERENCE_LABEL, years, reference))
     source = contents.source("administration-trend", table=contents.TURNOVER_SOURCE_TABLE[profession])
-    return blocks.Figure(turnover_rows(rows, administrations, name, profession), png, alt, caption, source)
+    # the numbers behind it, for a screen (print has them in the page's table)
+    data = pd.DataFrame({"Slutat/anställda": [fmt.ratio(e, h) for e, h in zip(own["ended"], own["headcount"])],
+                         "Rörlighet": [fmt.percent(r) for r in rates],
+                         REFERENCE_LABEL: [fmt.percent(r) for r in reference]},
+                        index=pd.Index([str(y) for y in years], name="År"))
+    return blocks.Figure(turnover_rows(rows, administrations, name, profession), png, alt, caption, source, data)
 
 
 def _cited_tables(professions_shown: list[str]) -> str:
@@ -302,8 +308,8 @@ def turnover_section(rows: pd.DataFrame, administrations: pd.DataFrame, name: st
 
 def survey_block(shares: pd.DataFrame, synthetic: bool, name: str, statements: dict[str, str],
                  survey_min_respondents: int, administrations: pd.DataFrame | None = None) -> blocks.Block:
-    """Positive shares per statement and occasion, the number of answers in brackets (entry
-    ``administration-survey-table``); suppressed cells shown as such. Synthetic answers are labelled in the
+    """A word of caution, then positive shares per statement and occasion with the number of answers in brackets
+    (entry ``administration-survey-table``); suppressed cells shown as such. Synthetic answers are labelled in the
     caption and the source."""
     shown_name = named(administrations, name) if administrations is not None else name
     rows = shares[(shares["group_type"] == "administration") & (shares["group"] == name)]
@@ -317,10 +323,10 @@ def survey_block(shares: pd.DataFrame, synthetic: bool, name: str, statements: d
         grid.loc[statements.get(r.statement, r.statement), r.occasion] = cell
     caption = (_caption("administration-survey-table", administrations, name) if administrations is not None
                else contents.caption("administration-survey-table", name=name))
-    return blocks.Table(rows.reset_index(drop=True), grid.fillna(fmt.EN_DASH),
-                        caption.rstrip(".") + " (antal svar).",
-                        contents.source("administration-survey-table", synthetic=synthetic),
-                        row_header="Påstående", synthetic=synthetic, css="admin-survey")
+    table = blocks.Table(rows.reset_index(drop=True), grid.fillna(fmt.EN_DASH), caption.rstrip(".") + " (antal svar).",
+                         contents.source("administration-survey-table", synthetic=synthetic),
+                         row_header="Påstående", synthetic=synthetic, css="admin-survey")
+    return blocks.Group([blocks.Text(SURVEY_CAUTION), table])
 
 
 def survey_for_pages(processed_dir) -> tuple[pd.DataFrame, bool, dict[str, str]]:
