@@ -266,7 +266,7 @@ def turnover_figure(rows: pd.DataFrame, administrations: pd.DataFrame, name: str
 
 
 def _cited_tables(professions_shown: list[str]) -> str:
-    """'Tabell 1', 'Tabell 1 och 2': the published tables the professions' turnover comes from, in their order."""
+    """The published tables the professions' turnover comes from, one kind word for both ('<kind> 1 och 2')."""
     cited = [contents.TURNOVER_SOURCE_TABLE[p] for p in PROFESSIONS if p in professions_shown]
     kind = cited[0].split(" ", 1)[0]
     return f"{kind} " + fmt.join_words([c.split(" ", 1)[1] for c in cited])

@@ -11,10 +11,11 @@ import pandas as pd
 from pipeline import formatting as fmt
 
 # The turnover diagrams the published report printed under "Personalomsättning/rörlighet" on each
-# administration's page, in its order (002: Diagram 6a–19b, every district with a = biståndshandläggare and
-# b = socialsekreterare, from rad 758 for Bromma to rad 1415 for Östermalm; Diagram 20a = socialsekreterare,
-# the only diagram for Socialförvaltningen, rad 1462). Äldreförvaltningen has no section in the report.
-# Every other diagram on a page is added by the rebuild and follows these, so the printed numbers stand.
+# administration's page, in its order. Seed 002: every district's section has two, lettered a for
+# biståndshandläggare and b for socialsekreterare (rad 758 and 764 for Bromma, the first, to rad 1407 and
+# 1415 for Östermalm, the last); Socialförvaltningen's has one, lettered a, for socialsekreterare (rad 1462);
+# Äldreförvaltningen has no section. Every other diagram on a page is the rebuild's own and follows these, so
+# the printed numbers stand.
 PUBLISHED_DISTRICT_DIAGRAMS = ("biståndshandläggare", "socialsekreterare")
 PUBLISHED_CENTRAL_DIAGRAMS = {"Socialförvaltningen": ("socialsekreterare",)}
 
