@@ -326,7 +326,7 @@ def survey_block(shares: pd.DataFrame, synthetic: bool, name: str, statements: d
     table = blocks.Table(rows.reset_index(drop=True), grid.fillna(fmt.EN_DASH), caption.rstrip(".") + " (antal svar).",
                          contents.source("administration-survey-table", synthetic=synthetic),
                          row_header="Påstående", synthetic=synthetic, css="admin-survey")
-    return blocks.Group([blocks.Text(SURVEY_CAUTION), table])
+    return blocks.Group([blocks.Text(SURVEY_CAUTION, css="lead-in"), table])
 
 
 def survey_for_pages(processed_dir) -> tuple[pd.DataFrame, bool, dict[str, str]]:
