@@ -1,5 +1,6 @@
 """One page per administration: the figures on it are the processed ones."""
 import re
+import subprocess
 from html import unescape
 
 import pytest
@@ -34,7 +35,7 @@ def test_every_administration_has_an_html_and_a_pdf_page_linked_from_the_index(b
     assert index.count("<img ") == 16
 
 
-def _check_turnover_figures(text: str, rows, name: str, professions: list[str]):
+def _check_turnover_figures(text: str, rows, name: str, professions: list[str], where: str):
     for profession in professions:
         own = rows[(rows["administration"] == name) & (rows["profession"] == profession)].sort_values("year")
         assert not own.empty
@@ -43,14 +44,15 @@ def _check_turnover_figures(text: str, rows, name: str, professions: list[str]):
             if row.headcount > 0:
                 assert fmt.percent(row.rate) in text, (name, profession, row.year)
         last = own.iloc[-1]
-        if last["headcount"] > 0:
-            assert (f"slutade {fmt.number(last['ended'])} av {fmt.number(last['headcount'])} "
-                    f"tillsvidareanställda {profession} i {name}") in text
+        if last["ended"] > 0 and last["headcount"] > 1:
+            assert (f"År {last['year']} slutade {fmt.number(last['ended'])} av {fmt.number(last['headcount'])} "
+                    f"tillsvidareanställda {profession} {where}") in text
 
 
 def test_a_district_page_shows_both_professions_as_in_processed_data(built_project, processed):
     text = _text(built_project / "output" / "administrations" / "skarpnack.html")
-    _check_turnover_figures(text, processed["turnover"], "Skarpnäck", ["biståndshandläggare", "socialsekreterare"])
+    _check_turnover_figures(text, processed["turnover"], "Skarpnäck", ["biståndshandläggare", "socialsekreterare"],
+                            "i Skarpnäck")
     page = administration.page_index(processed["administrations"], "Skarpnäck")
     for part in (0, 1):
         assert f"{contents.number('administration-trend', part=part, page=page)}. " in text
@@ -60,9 +62,10 @@ def test_aldreforvaltningen_shows_only_the_profession_it_has(built_project, proc
     rows = processed["turnover"]
     assert rows[(rows["administration"] == "Äldreförvaltningen") & (rows["profession"] == "socialsekreterare")].empty
     text = _text(built_project / "output" / "administrations" / "aldreforvaltningen.html")
-    _check_turnover_figures(text, rows, "Äldreförvaltningen", ["biståndshandläggare"])
+    _check_turnover_figures(text, rows, "Äldreförvaltningen", ["biståndshandläggare"], "på äldreförvaltningen")
     assert "Socialsekreterare" not in text.split("Personalomsättning")[1].split("Medarbetarenkäten")[0]
-    assert "Rapporten redovisar inga befolknings- eller personaluppgifter för Äldreförvaltningen" in text
+    assert "Rapporten redovisar inga befolknings- eller personaluppgifter för äldreförvaltningen" in text
+    assert "fanns en enda tillsvidareanställd biståndshandläggare på äldreförvaltningen" in text
 
 
 def test_the_facts_of_district_facts_csv_are_the_ones_shown_on_each_page(built_project, processed):
@@ -78,6 +81,41 @@ def test_the_report_holds_every_administration_chapter_in_the_reports_order(buil
     positions = [page.index(f'id="admin-{slug}-') for slug in administration.pages(processed["administrations"])["slug"]]
     assert positions == sorted(positions)
     assert page.index("Arbetet i förvaltningarna") < positions[0]
+
+
+def _pdf_pages(path) -> list[str]:
+    """The PDF's pages as text, each on one line."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return [" ".join(page.split()) for page in text.split("\f")]
+
+
+def test_each_administration_fills_exactly_one_page_of_the_report_pdf(built_project, processed):
+    """Its heading, diagrams, table and survey, down to the survey's source line, on the page its heading opens."""
+    pages = _pdf_pages(built_project / "output" / "report.pdf")
+    administrations = processed["administrations"]
+    opened = []
+    for page in administration.pages(administrations).itertuples():
+        found = [i for i, text in enumerate(pages) if text.startswith(f"{page.name} ")]
+        assert len(found) == 1, (page.name, found)
+        text = pages[found[0]]
+        where = administration_views.place(administrations, page.name)
+        assert re.search(rf"Personalrörlighet bland [a-zäå ]+ {where} per år\.", text), page.name
+        # the chapter's last words: the survey table's source line, or the sentence saying there are no answers
+        sources = [contents.source("administration-survey-table", synthetic=s).split("Rådata: ")[-1] for s in (1, 0)]
+        last = sources if "Andel positiva svar" in text else ["Det finns inga enkätsvar"]
+        assert any(words in text for words in last), f"{page.name}: the page does not hold the whole chapter"
+        opened.append(found[0])
+    assert opened == list(range(opened[0], opened[0] + len(opened))), "one page each, in the report's order"
+
+
+def test_the_report_shows_a_districts_facts_as_the_sentence_and_its_own_page_also_as_a_table(built_project):
+    report = " ".join(_pdf_pages(built_project / "output" / "report.pdf"))
+    page = " ".join(_pdf_pages(built_project / "output" / "administrations" / "bromma.pdf"))
+    for text in (report, page):
+        assert "I Bromma bor 79 355 stockholmare, varav 24,5 % är under 20 år" in text
+    assert "Fakta om Bromma." not in report
+    assert "Fakta om Bromma." in page
 
 
 def test_an_unknown_administration_fails_listing_the_valid_names(built_project):

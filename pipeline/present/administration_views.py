@@ -1,12 +1,19 @@
 """One administration's page: facts, turnover beside all districts, survey shares, as blocks for the notebook.
 
 Numbers, captions and sources come from ``contents`` (the entries ``administration-*``): a page's
-diagrams are numbered by the page's position (``administration.page_index``) and lettered by
-profession. The figures come from ``pipeline.process``.
+diagrams are numbered by the page's position (``administration.page_index``) and lettered by their
+place on the page (``administration.diagram_order``: the published report's diagrams first, so they
+keep its numbers). The figures come from ``pipeline.process``.
+
+The same executed notebook is a chapter of the report and the administration's own page. Blocks the
+chapter leaves out (the facts as a table) sit in a ``page-only`` box, and the chapter's shorter
+stand-ins in ``report-only`` ones; report.css shows each only where it belongs.
 """
 import math
+from dataclasses import dataclass, replace
 
 import pandas as pd
+from markupsafe import Markup, escape
 
 from pipeline import formatting as fmt
 from pipeline.ingest.schemas import PROFESSIONS
@@ -23,10 +30,53 @@ FACT_LABEL = {
     "socialsekreterare": "Tillsvidareanställda socialsekreterare",
     "bistandshandlaggare": "Tillsvidareanställda biståndshandläggare",
 }
+REFERENCE_LABEL = "Alla stadsdelar"  # the all-districts series, as every legend and table of the report names it
+SMALL_HEADCOUNT = 10  # below this many employees one person moves the rate by more than ten percentage points
+SURVEY_CAUTION = "Svaren var inte anonyma och grupperna är ofta små: jämför över tid med stor försiktighet."
+ADDED_NOTE = {
+    # a diagram the published report does not have, on a page it has (Socialförvaltningen's biståndshandläggare)
+    True: "Den publicerade rapporten har inget sådant diagram; det är tillagt här.",
+    # a page the published report does not have (Äldreförvaltningen)
+    False: "{Name} har inget eget avsnitt i den publicerade rapporten; diagrammet är tillagt här.",
+}
+
+
+@dataclass
+class Box(blocks.Group):
+    """Blocks inside one ``<div>``: ``panels`` sets diagrams side by side; ``page-only`` and ``report-only``
+    show a block only on the administration's own page or only in the report's chapter (report.css)."""
+
+    css: str = ""
+
+    def html(self) -> str:
+        return Markup('<div class="{}">{}</div>').format(self.css, Markup(super().html()))
+
+
+@dataclass
+class GroupedTable(blocks.Table):
+    """A table whose columns sit under spanning headers: ``shown`` has two column levels (group, column)."""
+
+    def html(self) -> str:
+        groups = list(self.shown.columns.get_level_values(0))
+        flat = self.shown.copy()
+        flat.columns = list(self.shown.columns.get_level_values(1))
+        body = blocks.Table.html(replace(self, shown=flat))
+        spans, start = [], 0
+        for i in range(1, len(groups) + 1):
+            if i == len(groups) or groups[i] != groups[start]:
+                spans.append(Markup('<th scope="colgroup" colspan="{}">{}</th>').format(i - start, groups[start]))
+                start = i
+        blank = Markup("<td></td>") if self.row_header is not None else Markup("")
+        return body.replace("<thead><tr>", f"<thead><tr class=\"groups\">{blank}{''.join(spans)}</tr><tr>", 1)
 
 
 def _slug(profession: str) -> str:
     return profession.replace("å", "a").replace("ä", "a")
+
+
+def _definite(profession: str) -> str:
+    """'biståndshandläggarna', 'socialsekreterarna'."""
+    return profession[:-1] + "na"
 
 
 def title(name: str):
@@ -34,6 +84,22 @@ def title(name: str):
     from IPython.display import Markdown
 
     return Markdown(f"## {name}")
+
+
+def named(administrations: pd.DataFrame, name: str) -> str:
+    """The administration as running text names it: 'Bromma', but 'socialförvaltningen'."""
+    return name if administration.lookup(administrations, name)["type"] == "district" else name[0].lower() + name[1:]
+
+
+def place(administrations: pd.DataFrame, name: str) -> str:
+    """'i Bromma', but 'på socialförvaltningen': districts take 'i', the central administrations 'på'."""
+    central = administration.lookup(administrations, name)["type"] != "district"
+    return f"på {named(administrations, name)}" if central else f"i {name}"
+
+
+def _caption(entry_id: str, administrations: pd.DataFrame, name: str, **fields) -> str:
+    """The registry's caption, its 'i {name}' said as Swedish says it for the administration ('på …')."""
+    return contents.caption(entry_id, name=name, **fields).replace(f"i {name}", place(administrations, name))
 
 
 def fact_value(column: str, value) -> str:
@@ -57,12 +123,13 @@ def _fact(facts: pd.Series, column: str) -> str:
 
 
 def facts_sentence(facts: pd.Series) -> str:
-    """The district section's opening, rebuilt from the facts ('ca' where the report has it)."""
+    """The district section's opening as the report words it ('ca' where it has it), its sentences
+    rejoined so that none starts with a figure."""
     def v(column):
         return _fact(facts, column)
 
-    return (f"I {facts['administration']} bor {v('inhabitants')} stockholmare. {v('under_20_pct')} är under 20 år "
-            f"och {v('over_65_pct')} är över 65 år. Ohälsotalet är {v('ohalsotal_days')}. "
+    return (f"I {facts['administration']} bor {v('inhabitants')} stockholmare, varav {v('under_20_pct')} är under "
+            f"20 år och {v('over_65_pct')} är över 65 år. Ohälsotalet är {v('ohalsotal_days')} och "
             f"{v('ekonomiskt_bistand_pct')} har ekonomiskt bistånd. Det är {v('socialsekreterare')} socialsekreterare "
             f"och {v('bistandshandlaggare')} biståndshandläggare som är tillsvidareanställda.")
 
@@ -76,21 +143,25 @@ def _turnover_tables() -> str:
     return fmt.join_words(numbers)
 
 
-def facts(district_facts: pd.DataFrame, name: str) -> blocks.Block:
-    """The district section's opening sentences and its facts (entry ``administration-facts-table``)."""
+def facts(district_facts: pd.DataFrame, name: str, administrations: pd.DataFrame | None = None) -> blocks.Block:
+    """The district section's opening sentence; on the administration's own page also its facts as a table
+    (entry ``administration-facts-table``). The report's chapter has the sentence only, with the source."""
     rows = district_facts[district_facts["administration"] == name]
     if rows.empty:
-        return blocks.Text(f"Rapporten redovisar inga befolknings- eller personaluppgifter för {name}.")
+        shown_name = named(administrations, name) if administrations is not None else name
+        return blocks.Text(f"Rapporten redovisar inga befolknings- eller personaluppgifter för {shown_name}.")
     row = rows.iloc[0]
     shown = pd.DataFrame({"Värde": [_fact(row, c) for c in administration.FACT_COLUMNS]},
                          index=[FACT_LABEL[c] for c in administration.FACT_COLUMNS])
-    note = (" Personalantalen är förvaltningens egna uppgifter i rapporten och har ett annat datum och en annan "
-            f"avgränsning än antalen anställda i {_turnover_tables()}.")
+    source = contents.source("administration-facts-table", name=name) + (
+        " Personalantalen är förvaltningens egna uppgifter i rapporten och har ett annat datum och en annan "
+        f"avgränsning än antalen anställda i {_turnover_tables()}.")
     frame = rows[["administration", *administration.FACT_COLUMNS, "approximate"]].reset_index(drop=True)
-    table = blocks.Table(frame, shown, contents.caption("administration-facts-table", name=name),
-                         contents.source("administration-facts-table", name=name) + note, row_header="Uppgift",
-                         css="facts")
-    return blocks.Group([blocks.Text(facts_sentence(row)), table])
+    table = blocks.Table(frame, shown, contents.caption("administration-facts-table", name=name), source,
+                         row_header="Uppgift", css="facts")
+    return blocks.Group([blocks.Text(facts_sentence(row)),
+                         Box([blocks.Text(f"Källa: {source}", css="source")], css="report-only"),
+                         Box([table], css="page-only")])
 
 
 def professions(rows: pd.DataFrame, name: str) -> list[str]:
@@ -99,90 +170,163 @@ def professions(rows: pd.DataFrame, name: str) -> list[str]:
     return [p for p in PROFESSIONS if p in present]
 
 
+def diagrams(rows: pd.DataFrame, administrations: pd.DataFrame, name: str) -> list[tuple[str, bool]]:
+    """(profession, printed in the published report) for each of the page's diagrams, in their lettered order."""
+    return administration.diagram_order(administrations, professions(rows, name), name)
+
+
+def _years_phrase(years: list[int], of: int) -> str:
+    """'alla år', 'år 2018', 'åren 2013 och 2014', 'fyra av sex år': a list only when it is short."""
+    if len(years) == of:
+        return "alla år"
+    if len(years) <= 3:
+        return ("år " if len(years) == 1 else "åren ") + fmt.join_words([str(y) for y in years])
+    words = ["noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv"]
+    count = words[len(years)] if len(years) < len(words) else str(len(years))
+    total = words[of] if of < len(words) else str(of)
+    return f"{count} av {total} år"
+
+
+def last_year_sentence(rows: pd.DataFrame, administrations: pd.DataFrame, name: str, profession: str) -> str:
+    """The last year's turnover against all districts ('År 2018 slutade 14 av 38 …'); zero and one said in words."""
+    own = turnover.series(rows, profession, name)
+    reference = turnover.series(rows, profession, turnover.all_districts_name(administrations)).set_index("year")
+    last = own.iloc[-1]
+    year, ended, headcount = int(last["year"]), int(last["ended"]), int(last["headcount"])
+    where = place(administrations, name)
+    compared = fmt.percent(reference.loc[year, "rate"])
+    if headcount == 0:
+        return (f"År {year} fanns inga tillsvidareanställda {profession} {where} vid årets början, så ingen "
+                "rörlighet kan beräknas.")
+    if headcount == 1:
+        outcome = (f"År {year} slutade den enda tillsvidareanställda {profession} {where}." if ended else
+                   f"År {year} fanns en enda tillsvidareanställd {profession} {where}, och ingen slutade under året.")
+        return f"{outcome} I alla stadsdelar sammantaget var personalrörligheten {compared}."
+    if ended == 0:
+        return (f"År {year} slutade ingen av de {fmt.number(headcount)} tillsvidareanställda {_definite(profession)} "
+                f"{where}, medan personalrörligheten i alla stadsdelar sammantaget var {compared}.")
+    return (f"År {year} slutade {fmt.number(ended)} av {fmt.number(headcount)} tillsvidareanställda {profession} "
+            f"{where} ({fmt.percent(last['rate'])}), jämfört med {compared} i alla stadsdelar sammantaget.")
+
+
 def turnover_sentences(rows: pd.DataFrame, administrations: pd.DataFrame, name: str, profession: str,
                        reference_year: int) -> str:
     """The last year against all districts, the change since the reference year, and a word on small numbers."""
     own = turnover.series(rows, profession, name)
-    reference = turnover.series(rows, profession, turnover.all_districts_name(administrations)).set_index("year")
-    last = own.iloc[-1]
-    where = f"i {name}"
-    if last["headcount"] > 0:
-        sentences = [
-            f"{int(last['year'])} slutade {fmt.number(last['ended'])} av {fmt.number(last['headcount'])} "
-            f"tillsvidareanställda {profession} {where} ({fmt.percent(last['rate'])}), jämfört med "
-            f"{fmt.percent(reference.loc[int(last['year']), 'rate'])} i alla stadsdelar sammantaget."]
-    else:
-        sentences = [f"{int(last['year'])} fanns inga tillsvidareanställda {profession} {where} "
-                     "vid årets början, så ingen rörlighet kan beräknas."]
-    sentences.append(trend_sentence(rows, profession, name, reference_year, where))
-    small = own[own["headcount"] < 10]
-    if not small.empty:
-        sentences.append(f"Med färre än 10 anställda vissa år ({fmt.join_words([str(y) for y in small['year']])}) "
-                         "kan en enda person ändra andelen kraftigt.")
+    sentences = [last_year_sentence(rows, administrations, name, profession),
+                 trend_sentence(rows, profession, name, reference_year, place(administrations, name))]
+    small = own.loc[own["headcount"] < SMALL_HEADCOUNT, "year"].astype(int).tolist()
+    if small:
+        sentences.append(f"Med färre än {SMALL_HEADCOUNT} anställda {_years_phrase(small, len(own))} kan en enda "
+                         "person ändra andelen kraftigt.")
     return " ".join(sentences)
 
 
-def turnover_rows(rows: pd.DataFrame, administrations: pd.DataFrame, name: str, profession: str) -> pd.DataFrame:
-    """The processed rows the profession's diagram and table show: the administration's and all districts'."""
+def turnover_rows(rows: pd.DataFrame, administrations: pd.DataFrame, name: str,
+                  profession: str | None = None) -> pd.DataFrame:
+    """The processed rows a diagram (one profession) or the page's table (all) shows: the administration's
+    and all districts'."""
     shown = [name, turnover.all_districts_name(administrations)]
-    return rows[(rows["profession"] == profession) & rows["administration"].isin(shown)].reset_index(drop=True)
+    chosen = rows["administration"].isin(shown) & rows["profession"].isin(
+        [profession] if profession else professions(rows, name))
+    return rows[chosen].reset_index(drop=True)
 
 
-def turnover_block(rows: pd.DataFrame, administrations: pd.DataFrame, name: str, profession: str,
-                   reference_year: int) -> blocks.Group:
-    """Heading, sentences, the diagram (entry ``administration-trend``) and the yearly table
-    (entry ``administration-turnover-table``) for one profession."""
-    reference_name = turnover.all_districts_name(administrations)
+def _reference_rates(rows: pd.DataFrame, administrations: pd.DataFrame, profession: str,
+                     years: list[int]) -> list[float]:
+    reference = turnover.series(rows, profession, turnover.all_districts_name(administrations)).set_index("year")
+    return reference["rate"].reindex(years).tolist()
+
+
+def turnover_figure(rows: pd.DataFrame, administrations: pd.DataFrame, name: str, part: int, profession: str,
+                    published: bool, top: float | None = None) -> blocks.Figure:
+    """One profession's diagram (entry ``administration-trend``), lettered by ``part``, the all-districts line
+    beside it; a diagram the published report lacks says so in its caption."""
     own = turnover.series(rows, profession, name)
-    reference = turnover.series(rows, profession, reference_name).set_index("year")
     years = own["year"].tolist()
-    ref_rates = reference["rate"].reindex(years).tolist()
-    shown_rows = turnover_rows(rows, administrations, name, profession)
-    table_of = {"table": contents.TURNOVER_SOURCE_TABLE[profession]}
-
-    png = charts.rate_trend(years, [{"label": name, "rates": own["rate"].tolist()},
-                                    {"label": reference_name, "rates": ref_rates, "style": "reference"}])
-    caption = contents.caption("administration-trend", part=professions(rows, name).index(profession),
-                               page=administration.page_index(administrations, name), profession=profession,
-                               name=name, years=fmt.year_range(years[0], years[-1]))
+    rates, reference = own["rate"].tolist(), _reference_rates(rows, administrations, profession, years)
+    png = charts.rate_panel(years, [{"label": name, "rates": rates},
+                                    {"label": REFERENCE_LABEL, "rates": reference, "style": "reference"}], top=top)
+    caption = _caption("administration-trend", administrations, name, part=part,
+                       page=administration.page_index(administrations, name), profession=profession,
+                       years=fmt.year_range(years[0], years[-1]))
+    if not published:
+        page_published = bool(administration.published_diagrams(administrations, name))
+        caption += " " + ADDED_NOTE[page_published].format(Name=name)
     alt = (contents.entry_of("administration-trend").alt + " "
-           + trend_alt(f"{profession.capitalize()} i {name}", years, own["rate"].tolist())
-           + " " + trend_alt("Alla stadsdelar", years, ref_rates))
-    figure = blocks.Figure(shown_rows, png, alt, caption, contents.source("administration-trend", **table_of))
+           + trend_alt(f"{profession.capitalize()} {place(administrations, name)}", years, rates)
+           + " " + trend_alt(REFERENCE_LABEL, years, reference))
+    source = contents.source("administration-trend", table=contents.TURNOVER_SOURCE_TABLE[profession])
+    # the numbers behind it, for a screen (print has them in the page's table)
+    data = pd.DataFrame({"Slutat/anställda": [fmt.ratio(e, h) for e, h in zip(own["ended"], own["headcount"])],
+                         "Rörlighet": [fmt.percent(r) for r in rates],
+                         REFERENCE_LABEL: [fmt.percent(r) for r in reference]},
+                        index=pd.Index([str(y) for y in years], name="År"))
+    return blocks.Figure(turnover_rows(rows, administrations, name, profession), png, alt, caption, source, data)
 
-    data = pd.DataFrame({
-        "Slutat/anställda": [fmt.ratio(e, h) for e, h in zip(own["ended"], own["headcount"])],
-        "Rörlighet": [fmt.percent(r) for r in own["rate"]],
-        "Alla stadsdelar": [fmt.percent(r) for r in ref_rates],
-    }, index=[str(y) for y in years])
-    data.index.name = "År"
-    table = blocks.Table(shown_rows, data,
-                         contents.caption("administration-turnover-table", profession=profession, name=name),
-                         contents.source("administration-turnover-table", **table_of), row_header="År",
-                         css="admin-turnover")
-    return blocks.Group([blocks.heading(profession.capitalize()),
-                         blocks.Text(turnover_sentences(rows, administrations, name, profession, reference_year)),
-                         figure, table])
+
+def _cited_tables(professions_shown: list[str]) -> str:
+    """The published tables the professions' turnover comes from, one kind word for both ('<kind> 1 och 2')."""
+    cited = [contents.TURNOVER_SOURCE_TABLE[p] for p in PROFESSIONS if p in professions_shown]
+    kind = cited[0].split(" ", 1)[0]
+    return f"{kind} " + fmt.join_words([c.split(" ", 1)[1] for c in cited])
+
+
+def turnover_table(rows: pd.DataFrame, administrations: pd.DataFrame, name: str) -> GroupedTable:
+    """One table for all the page's professions (entry ``administration-turnover-table``): a row per year, and
+    for each profession ended/employed, the rate and all districts' rate."""
+    order = [p for p, _ in diagrams(rows, administrations, name)]
+    years = sorted(set(turnover_rows(rows, administrations, name)["year"].astype(int)))
+    columns = {}
+    for profession in order:
+        own = turnover.series(rows, profession, name).set_index("year").reindex(years)
+        group = profession.capitalize()
+        columns[(group, "Slutat/anställda")] = [fmt.EN_DASH if pd.isna(e) else fmt.ratio(e, h)
+                                                for e, h in zip(own["ended"], own["headcount"])]
+        columns[(group, "Rörlighet")] = [fmt.percent(r) for r in own["rate"]]
+        columns[(group, REFERENCE_LABEL)] = [fmt.percent(r)
+                                             for r in _reference_rates(rows, administrations, profession, years)]
+    shown = pd.DataFrame(columns, index=pd.Index([str(y) for y in years], name="År"))
+    return GroupedTable(turnover_rows(rows, administrations, name), shown,
+                        _caption("administration-turnover-table", administrations, name,
+                                 profession=fmt.join_words(order)),
+                        contents.source("administration-turnover-table", table=_cited_tables(order)), row_header="År",
+                        css="admin-turnover")
+
+
+def turnover_section(rows: pd.DataFrame, administrations: pd.DataFrame, name: str, reference_year: int) -> blocks.Group:
+    """The sentences for each profession, its diagrams side by side on one shared scale, and one yearly table."""
+    order = diagrams(rows, administrations, name)
+    known = turnover_rows(rows, administrations, name)["rate"].dropna()
+    top = float(known.max()) if not known.empty else None
+    sentences = [blocks.Text(turnover_sentences(rows, administrations, name, p, reference_year)) for p, _ in order]
+    figures = [turnover_figure(rows, administrations, name, part, p, published, top)
+               for part, (p, published) in enumerate(order)]
+    return blocks.Group([*sentences, Box(figures, css=f"panels panels-{len(figures)}"),
+                         turnover_table(rows, administrations, name)])
 
 
 def survey_block(shares: pd.DataFrame, synthetic: bool, name: str, statements: dict[str, str],
-                 survey_min_respondents: int) -> blocks.Block:
-    """Positive shares per statement and occasion (entry ``administration-survey-table``); suppressed cells
-    shown as such."""
+                 survey_min_respondents: int, administrations: pd.DataFrame | None = None) -> blocks.Block:
+    """A word of caution, then positive shares per statement and occasion with the number of answers in brackets
+    (entry ``administration-survey-table``); suppressed cells shown as such. Synthetic answers are labelled in the
+    caption and the source."""
+    shown_name = named(administrations, name) if administrations is not None else name
     rows = shares[(shares["group_type"] == "administration") & (shares["group"] == name)]
     if rows.empty:
-        return blocks.Text(f"Det finns inga enkätsvar från {name}.")
+        return blocks.Text(f"Det finns inga enkätsvar från {shown_name}.")
     occasions = list(dict.fromkeys(rows["occasion"]))
     grid = pd.DataFrame(index=[statements.get(s, s) for s in dict.fromkeys(rows["statement"])], columns=occasions)
     for r in rows.itertuples():
         cell = f"färre än {survey_min_respondents} svar" if bool(r.suppressed) else (
-            f"{fmt.percent(r.positive_share)} (n={fmt.number(r.n)})")
+            f"{fmt.percent(r.positive_share)} ({fmt.number(r.n)})")
         grid.loc[statements.get(r.statement, r.statement), r.occasion] = cell
-    table = blocks.Table(rows.reset_index(drop=True), grid.fillna(fmt.EN_DASH),
-                         contents.caption("administration-survey-table", name=name),
+    caption = (_caption("administration-survey-table", administrations, name) if administrations is not None
+               else contents.caption("administration-survey-table", name=name))
+    table = blocks.Table(rows.reset_index(drop=True), grid.fillna(fmt.EN_DASH), caption.rstrip(".") + " (antal svar).",
                          contents.source("administration-survey-table", synthetic=synthetic),
-                         row_header="Påstående", synthetic=synthetic)
-    return blocks.Group([blocks.synthetic_notice(), table] if synthetic else [table])
+                         row_header="Påstående", synthetic=synthetic, css="admin-survey")
+    return blocks.Group([blocks.Text(SURVEY_CAUTION, css="lead-in"), table])
 
 
 def survey_for_pages(processed_dir) -> tuple[pd.DataFrame, bool, dict[str, str]]:
