@@ -88,15 +88,17 @@ def test_a_figure_the_published_text_states_differently_has_a_footnote_to_the_au
     notes = views.Footnotes()
     for question in researcher.QUESTION_LABEL:
         sentence, footnotes = views.ranked_sentence(totals, mentions, question, differences, notes).items
-        printed = re.findall(r"punkt (\d+) [^(]*\((\d+) gånger([⁰¹²³⁴⁵⁶⁷⁸⁹]*)\)", sentence.text)
+        printed = re.findall(r"punkt (\d+) [^(]*\((\d+) gånger(?:<sup>(\d+)</sup>)?\)", sentence.html())
         assert len(printed) == 4
         own = differences[differences["question"] == question].set_index("point")
+        notes_html = footnotes.html()
         for point, count, marker in printed:
             if point in own.index:
                 assert marker and int(count) == own.loc[point, "computed"], (point, sentence.text)
-                assert (f"{marker} " + f"Rapporten och följeforskarens bilaga anger i sin text "
-                        f"{own.loc[point, 'published']} gånger för punkt {point}") in footnotes.text
-                assert "”Avstämning mot den publicerade rapporten”" in footnotes.text
+                assert (f'<p class="source"><sup>{marker}</sup> Rapporten och följeforskarens bilaga anger i sin text '
+                        f"{own.loc[point, 'published']} gånger för punkt {point}, men raderna i följeforskarens "
+                        f"tabeller ger tillsammans {count}. Se avsnittet ”Avstämning mot den publicerade "
+                        "rapporten”.</p>") in notes_html
             else:
                 assert not marker, (point, sentence.text)
         figure = views.ranked_diagram(totals, question, differences)

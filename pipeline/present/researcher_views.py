@@ -6,6 +6,7 @@ from ``pipeline.process.researcher``.
 import re
 
 import pandas as pd
+from markupsafe import Markup
 
 from pipeline import formatting as fmt
 from pipeline.present import blocks, charts, contents
@@ -22,24 +23,27 @@ OPEN_QUESTION_LABEL = {
 
 
 AUDIT_CHAPTER = "Avstämning mot den publicerade rapporten"
-SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 class Footnotes:
-    """A chapter's footnotes, numbered in the order the figures they explain are printed (¹, ², …)."""
+    """A chapter's footnotes, numbered in the order the figures they explain are printed.
+
+    The mark is a ``<sup>`` holding only the number, after the figure ('48 gånger¹'); each note is a
+    paragraph of its own under the sentence, opening with the same mark.
+    """
 
     def __init__(self):
         self.notes: list[str] = []
 
-    def mark(self, note: str) -> str:
-        """The marker to put after a figure; the note is printed by ``block``."""
+    def mark(self, note: str) -> Markup:
+        """The mark to put after a figure; the note is printed by ``block``."""
         self.notes.append(note)
-        return str(len(self.notes)).translate(SUPERSCRIPTS)
+        return Markup("<sup>{}</sup>").format(len(self.notes))
 
-    def block(self, start: int = 0) -> blocks.Text | blocks.Group:
-        """The notes from number ``start`` + 1 on, as a small paragraph (nothing when there are none)."""
-        shown = [f"{str(n).translate(SUPERSCRIPTS)} {note}" for n, note in enumerate(self.notes, 1) if n > start]
-        return blocks.Text(" ".join(shown), css="source") if shown else blocks.Group([])
+    def block(self, start: int = 0) -> blocks.Group:
+        """The notes from number ``start`` + 1 on, one small paragraph each (nothing when there are none)."""
+        return blocks.Group([blocks.Text(Markup("<sup>{}</sup> {}").format(number, note), css="source")
+                             for number, note in enumerate(self.notes, 1) if number > start])
 
 
 def _area_words(category: str) -> str:
@@ -139,9 +143,12 @@ def ranked_sentence(totals: pd.DataFrame, mentions: pd.DataFrame, question: str,
     parts = []
     for r in top.itertuples():
         marker = notes.mark(_difference_note(differing[str(r.point)])) if str(r.point) in differing else ""
-        parts.append(f"punkt {r.point} {r.label[0].lower()}{r.label[1:]} ({fmt.number(r.mentions)} gånger{marker})")
-    text = ("Oftast nämnda över de tre alternativen är " + fmt.join_words(parts) + ". "
-            f"Som första alternativ nämns punkt {first['point']} oftast, av {fmt.number(first['count'])} svarande.")
+        parts.append(Markup("punkt {} {} ({} gånger{})").format(r.point, f"{r.label[0].lower()}{r.label[1:]}",
+                                                                fmt.number(r.mentions), marker))
+    listed = Markup(", ").join(parts[:-1]) + Markup(" och ") + parts[-1] if len(parts) > 1 else Markup("").join(parts)
+    text = (Markup("Oftast nämnda över de tre alternativen är ") + listed + Markup(". ")
+            + Markup("Som första alternativ nämns punkt {} oftast, av {} svarande.").format(
+                first["point"], fmt.number(first["count"])))
     return blocks.Group([blocks.Text(text), notes.block(start)])
 
 
