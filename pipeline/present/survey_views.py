@@ -73,7 +73,7 @@ def _change(first: float, last: float) -> str:
 
 
 def _from_to(first: float, first_occasion: str, last: float, last_occasion: str) -> str:
-    """'från 62,3 % hösten 2016 till 60,2 % hösten 2018', earlier first."""
+    """'från 62,3 % hösten (year) till 60,2 % hösten (year)', earlier occasion first."""
     return (f"från {fmt.percent(first)} {survey.occasion_words(first_occasion)} till {fmt.percent(last)} "
             f"{survey.occasion_words(last_occasion)}")
 
