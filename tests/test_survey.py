@@ -266,7 +266,7 @@ def test_every_survey_table_and_diagram_is_labelled_synthetic(built_project):
     assert len(captions) == 3 and all(c.startswith(f"{n}. ") and LABEL in c for c, n in zip(captions, numbers))
     assert "färre än 5 svar" in chapter
     assert "enkätavsnittet bygger på påhittade svar" in page.split("</header>")[0], "the title page says so"
-    alts = re.findall(r'<img src="data:image/png;base64,[^"]*" alt="([^"]*)"', chapter)
+    alts = [re.search(r'\balt="([^"]*)"', img).group(1) for img in re.findall(r"<img [^>]*>", chapter)]
     assert len(alts) == 3 and all(alt.startswith(LABEL) for alt in alts)
     for folder in (built_project / "data" / "processed", built_project / "output" / "data"):
         written = pd.read_csv(folder / "survey_shares.csv", dtype=str, keep_default_na=False)
