@@ -102,10 +102,11 @@ def test_the_sentences_quote_the_computed_shares(built_project, shares):
 
     page = (built_project / "output" / "report.html").read_text(encoding="utf-8")
     recommend = survey.statement_series(shares, "rekommendera")
-    assert (f"Andelen som kan rekommendera sin arbetsplats till andra var "
-            f"{fmt.percent(recommend['positive_share'].iloc[0])} HT2016 och "
-            f"{fmt.percent(recommend['positive_share'].iloc[-1])} HT2018") in page
-    assert "Vid samtliga 5 mättillfällen var en majoritet av de svarande positiv" in page
+    assert (f"I de syntetiska data gick andelen som kan rekommendera sin arbetsplats till andra från "
+            f"{fmt.percent(recommend['positive_share'].iloc[0])} hösten 2016 till "
+            f"{fmt.percent(recommend['positive_share'].iloc[-1])} hösten 2018") in page
+    assert ("I de syntetiska data var en majoritet av de svarande positiv till vart och ett av de tre påståendena "
+            "vid samtliga 5 mättillfällen") in page
 
 
 # ----------------------------------------------------------------------------- suppression
@@ -172,6 +173,22 @@ def test_no_published_cell_is_below_the_threshold(built_project, shares):
 
 
 # ----------------------------------------------------------------------------- occasions and metadata
+
+def test_the_meta_file_and_the_synthetic_column_say_the_same(tmp_path):
+    from pipeline.process import datasets
+
+    table = survey.shares(_responses({"Farsta": 6, "Bromma": 7}), SimpleNamespace(survey_min_respondents=5))
+    assert table["synthetic"].isna().all(), "the computation alone does not know where the answers came from"
+    datasets.write(datasets.SURVEY_SHARES, table, tmp_path)
+    for synthetic in (True, False):
+        survey.write_meta(tmp_path, synthetic)
+        assert survey.is_synthetic(tmp_path) is synthetic
+        written = pipeline.load("survey_shares", tmp_path)
+        assert list(written.columns) == survey.SHARE_COLUMNS and written.columns[-1] == "synthetic"
+        assert (written["synthetic"] == synthetic).all()
+        assert written.drop(columns="synthetic").equals(
+            datasets.load("survey_shares", tmp_path).drop(columns="synthetic"))
+
 
 def test_later_occasions_are_valid_without_a_code_change():
     assert survey.occasions_between(2016, 2019)[-2:] == ["VT2019", "HT2019"]
@@ -249,6 +266,11 @@ def test_every_survey_table_and_diagram_is_labelled_synthetic(built_project):
     assert len(captions) == 3 and all(c.startswith(f"{n}. ") and LABEL in c for c, n in zip(captions, numbers))
     assert "färre än 5 svar" in chapter
     assert "enkätavsnittet bygger på påhittade svar" in page.split("</header>")[0], "the title page says so"
+    alts = [re.search(r'\balt="([^"]*)"', img).group(1) for img in re.findall(r"<img [^>]*>", chapter)]
+    assert len(alts) == 3 and all(alt.startswith(LABEL) for alt in alts)
+    for folder in (built_project / "data" / "processed", built_project / "output" / "data"):
+        written = pd.read_csv(folder / "survey_shares.csv", dtype=str, keep_default_na=False)
+        assert list(written.columns)[-1] == "synthetic" and set(written["synthetic"]) == {"True"}, folder
 
 
 @pytest.fixture(scope="module")
@@ -323,6 +345,7 @@ def test_a_real_export_builds_without_the_synthetic_label_and_hides_its_small_gr
     notebook = (root / "output" / "notebooks" / "survey.ipynb").read_text(encoding="utf-8")
     assert LABEL not in notebook and "survey_responses.csv" not in notebook
     shares = pipeline.load("survey_shares", processed)
+    assert not shares["synthetic"].any() and shares["synthetic"].notna().all(), "every row says: not synthetic"
     planted = shares[shares["group"] == "Äldreförvaltningen"]
     assert len(planted) == 3 and planted["suppressed"].all() and planted["n"].isna().all()
     assert (shares.loc[~shares["suppressed"], "n"] >= 5).all()

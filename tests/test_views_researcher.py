@@ -1,9 +1,12 @@
 """The researcher, consultants and audit chapters' blocks: a table's ``.frame`` is the processed rows it shows,
 its number and source the registry's (``pipeline/present/contents.py``)."""
+import re
+
 import pandas as pd
 import pytest
 
-from pipeline import config
+from conftest import ROOT
+from pipeline import config, formatting as fmt
 from pipeline.ingest import validation
 from pipeline.present import audit_views, blocks, consultants_views, contents
 from pipeline.present import researcher_views as views
@@ -28,7 +31,7 @@ def test_the_respondents_table_shows_the_processed_rows_by_area(processed):
 
 def test_each_alternatives_table_shows_its_question_and_alternatives_processed_rows(processed):
     mentions, table_totals = processed["researcher_mentions"], processed["researcher_table_totals"]
-    group = views.all_alternative_tables(mentions, table_totals)
+    group = views.all_alternative_tables(mentions, table_totals, processed["reconciliation"])
     assert isinstance(group, blocks.Group)
     pairs = [(q, a) for q in researcher.QUESTION_LABEL for a in sorted(mentions["alternative"].unique())]
     tables = list(group)
@@ -47,12 +50,99 @@ def test_each_alternatives_table_shows_its_question_and_alternatives_processed_r
 def test_the_ranked_diagrams_are_numbered_by_the_questions_position(processed):
     totals = processed["researcher_point_totals"]
     for part, question in enumerate(researcher.QUESTION_LABEL):
-        figure = views.ranked_diagram(totals, question)
+        figure = views.ranked_diagram(totals, question, researcher.published_mentions_differences(
+            processed["reconciliation"]))
         assert figure.caption.startswith(f"{contents.number('researcher-ranked-diagram', part=part)}. ")
         own = totals[(totals["question"] == question) & (totals["point"] != "övrigt")]
         pd.testing.assert_frame_equal(figure.frame.sort_values("point").reset_index(drop=True),
                                       own.sort_values("point").reset_index(drop=True))
         assert figure.frame["mentions"].is_monotonic_decreasing
+
+
+# ----------------------------------------------------------------------------- figures the published text states differently
+
+def _mentions_claims() -> pd.DataFrame:
+    claims = pd.read_csv(ROOT / "data" / "raw" / "published_claims.csv", dtype=str)
+    claims = claims[claims["measure"] == "mentions_total"].copy()
+    parameters = claims["parameters"].map(audit.parse_parameters)
+    claims["question"], claims["point"] = parameters.map(lambda p: p["question"]), parameters.map(lambda p: p["point"])
+    return claims
+
+
+def test_the_differences_are_the_published_mentions_that_the_tables_do_not_give(processed):
+    """Recomputed here from the claims and the point totals, not read from the reconciliation."""
+    totals = processed["researcher_point_totals"].set_index(["question", "point"])["mentions"]
+    claims = _mentions_claims()
+    claims["computed"] = [int(totals[(q, p)]) for q, p in zip(claims["question"], claims["point"])]
+    differing = claims[claims["published"].astype(int) != claims["computed"]]
+    expected = {(q, p, int(pub), c) for q, p, pub, c in
+                zip(differing["question"], differing["point"], differing["published"], differing["computed"])}
+    found = researcher.published_mentions_differences(processed["reconciliation"])
+    assert {(r.question, r.point, r.published, r.computed) for r in found.itertuples()} == expected
+    assert len(expected) >= 4 and set(found["documents"]) == {"rapporten och följeforskarens bilaga"}
+
+
+def test_a_figure_the_published_text_states_differently_has_a_footnote_to_the_audit_chapter(processed):
+    totals, mentions = processed["researcher_point_totals"], processed["researcher_mentions"]
+    differences = researcher.published_mentions_differences(processed["reconciliation"])
+    notes = views.Footnotes()
+    for question in researcher.QUESTION_LABEL:
+        sentence, footnotes = views.ranked_sentence(totals, mentions, question, differences, notes).items
+        printed = re.findall(r"punkt (\d+) [^(]*\((\d+) gånger(?:<sup>(\d+)</sup>)?\)", sentence.html())
+        assert len(printed) == 4
+        own = differences[differences["question"] == question].set_index("point")
+        notes_html = footnotes.html()
+        for point, count, marker in printed:
+            if point in own.index:
+                assert marker and int(count) == own.loc[point, "computed"], (point, sentence.text)
+                assert (f'<p class="source"><sup>{marker}</sup> Rapporten och följeforskarens bilaga anger i sin text '
+                        f"{own.loc[point, 'published']} gånger för punkt {point}, men raderna i följeforskarens "
+                        f"tabeller ger tillsammans {count}. Se avsnittet ”Avstämning mot den publicerade "
+                        "rapporten”.</p>") in notes_html
+            else:
+                assert not marker, (point, sentence.text)
+        figure = views.ranked_diagram(totals, question, differences)
+        for point, row in own.iterrows():
+            assert f"punkt {point} ({row['published']} i stället för {row['computed']})" in figure.source
+    assert len(notes.notes) == sum(
+        1 for q in researcher.QUESTION_LABEL for p in researcher.ranked(totals, q)["point"].head(4)
+        if ((differences["question"] == q) & (differences["point"] == p)).any())
+
+
+def test_the_swapped_labels_are_the_printed_ones_and_the_table_says_so(processed):
+    rankings = pd.read_csv(ROOT / "data" / "raw" / "researcher_rankings.csv", dtype=str)
+    labels = dict(zip(processed["researcher_mentions"]["point"], processed["researcher_mentions"]["label"]))
+    swapped = set()
+    for row in rankings[rankings["point"].str.isdigit()].itertuples():
+        printed = re.sub(r"^.*?\d+\.\s*", "", row.printed_label).strip().lower()
+        named = [p for p, label in labels.items() if p.isdigit() and label.lower() == printed]
+        if named and named[0] != row.point:
+            swapped.add((row.question, int(row.alternative), row.point))
+    expected = {(q, a, p) for (q, a), pair in researcher.LABELS_SWAPPED_AS_PRINTED.items() for p in pair}
+    assert swapped == expected and expected
+    tables = list(views.all_alternative_tables(processed["researcher_mentions"],
+                                               processed["researcher_table_totals"], processed["reconciliation"]))
+    noted = [t for t in tables if "i varandras rader" in t.source]
+    assert [t.caption.split(".")[0] for t in noted] == [contents.number("researcher-alternatives-table", part=0)]
+
+
+def test_a_printed_percentage_that_is_not_count_over_rows_is_noted_under_its_table(processed):
+    mentions = processed["researcher_mentions"]
+    tables = list(views.all_alternative_tables(mentions, processed["researcher_table_totals"],
+                                               processed["reconciliation"]))
+    notes = [(t, m) for t in tables for m in re.finditer(
+        r"anger (\d+,\d)\xa0% för ([^,]+), men det är (\d+) av (\d+) \((\d+,\d)\xa0%\)", t.source)]
+    assert len(notes) == 2
+    for table, match in notes:
+        published, _, count, rows, computed = match.groups()
+        assert fmt.percent(int(count) / int(rows)) == f"{computed}\xa0%" != f"{published}\xa0%"
+        assert int(rows) == table.frame["count"].sum()
+
+
+def test_the_chapter_points_to_the_tables_in_the_appendix(processed):
+    text = views.appendix_pointer(processed["researcher_mentions"]).text
+    first, last = (contents.number("researcher-alternatives-table", part=p) for p in (0, 5))
+    assert f"{first}–{last.split(' ')[1]} i bilagan" in text
 
 
 def test_each_open_answers_table_shows_its_questions_processed_rows(processed):

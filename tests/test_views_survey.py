@@ -1,11 +1,13 @@
 """The survey section's blocks: each table's and diagram's ``.frame`` is the processed rows it shows,
 its number and source the registry's."""
+import re
+
 import pandas as pd
 import pytest
 
 from pipeline import config, formatting as fmt
 from pipeline.ingest import validation
-from pipeline.present import blocks, contents
+from pipeline.present import blocks, charts, contents
 from pipeline.present import survey_views as views
 from pipeline.process import compute, survey
 
@@ -72,7 +74,7 @@ def test_the_opening_is_the_notice_and_a_sentence_and_nothing_for_a_real_export(
 
 
 def test_the_statements_are_a_list_from_a_template(shares):
-    group = views.statements(shares)
+    group = views.statements(shares, True)
     html = group.html()
     assert html.startswith('<ul class="statements"><li>')
     assert html.count("<li>") == len(survey.STATEMENTS)
@@ -82,3 +84,80 @@ def test_the_statements_are_a_list_from_a_template(shares):
 def test_the_threshold_arrives_as_a_value(shares):
     assert "minst 7 svar" in views.caution(7).text
     assert "färre än 7 svar" in views.area_table(shares, 7, True).source
+
+
+# ----------------------------------------------------------------------------- synthetic means synthetic everywhere
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=\.) (?=[A-ZÅÄÖ])", text) if s]
+
+
+def _summaries(shares, synthetic: bool) -> dict[str, str]:
+    return {"statements": views.statements(shares, synthetic).items[1].text,
+            "city": views.city_summary(shares, synthetic).text,
+            "areas": views.area_summary(shares, synthetic).text,
+            "administrations": views.administration_summary(shares, MIN, synthetic).text}
+
+
+def test_the_survey_diagrams_carry_the_label_in_the_image_above_the_plot(shares, monkeypatch):
+    drawn = []
+
+    def capture(figure):
+        drawn.append([(t.get_text(), t.get_position()[1]) for t in figure.texts]
+                     + [(None, max(axis.get_position().y1 for axis in figure.axes))])
+        return b"png"
+
+    monkeypatch.setattr(charts, "to_png", capture)
+    for synthetic in (True, False):
+        drawn.clear()
+        views.city_trend(shares, synthetic), views.area_trend(shares, synthetic)
+        views.administration_ranking(shares, synthetic)
+        assert len(drawn) == 3
+        for texts in drawn:
+            labels = [y for text, y in texts if text == blocks.SYNTHETIC_LABEL]
+            top_of_plots = texts[-1][1]
+            if synthetic:
+                # a banner above every plot area, and the words again behind the data
+                assert len(labels) == 2 and max(labels) >= top_of_plots
+            else:
+                assert labels == []
+
+
+def test_a_synthetic_diagram_differs_in_its_pixels_from_a_real_one(shares):
+    assert views.city_trend(shares, True).png != views.city_trend(shares, False).png
+
+
+def test_the_text_alternatives_say_the_answers_are_synthetic(shares):
+    for synthetic in (True, False):
+        for entry_id, (block, _) in _shown(shares, synthetic).items():
+            if isinstance(block, blocks.Figure):
+                assert block.alt.startswith(blocks.SYNTHETIC_LABEL) is synthetic, entry_id
+                assert ("syntetisk" in block.alt.lower()) is synthetic, entry_id
+
+
+def test_every_sentence_with_a_survey_figure_says_the_figures_are_synthetic(shares):
+    for synthetic in (True, False):
+        for name, text in _summaries(shares, synthetic).items():
+            with_figures = [s for s in _sentences(text) if "%" in s or re.search(r"\d+ (och \d+ )?svar", s)]
+            assert with_figures, name
+            for sentence in with_figures:
+                assert sentence.startswith(views.SYNTHETIC_WHERE if synthetic else views.REAL_WHERE), sentence
+            if not synthetic:
+                assert "syntetisk" not in text, name
+
+
+CHANGE = re.compile(r"från (\d+,\d)\xa0% [^,]*? till (\d+,\d)\xa0% [^,]*?, en (ökning|minskning) med "
+                    r"(\d+,\d)\xa0procentenheter")
+
+
+def test_changes_in_percentage_points_hold_under_a_calculator(shares):
+    found = 0
+    for text in _summaries(shares, True).values():
+        for sentence in _sentences(text):
+            assert not re.match(r"\d", sentence), sentence
+            for first, last, direction, points in CHANGE.findall(sentence):
+                first, last, points = (float(v.replace(",", ".")) for v in (first, last, points))
+                assert round(abs(last - first), 1) == points, sentence
+                assert (direction == "ökning") is (last > first), sentence
+                found += 1
+    assert found >= 3

@@ -74,10 +74,14 @@ def report_runs(pages=None, params: config.ReportParams | None = None) -> list[R
         Run("consultants", "consultants.ipynb", "consultants.ipynb", _parameters("consultants.ipynb", params),
             ("consultants",)),
         Run("researcher", "researcher.ipynb", "researcher.ipynb", _parameters("researcher.ipynb", params),
-            ("researcher_respondents", "researcher_mentions", "researcher_point_totals", "researcher_table_totals",
-             "researcher_open_answers")),
+            ("researcher_respondents", "researcher_mentions", "researcher_point_totals", "researcher_open_answers",
+             "reconciliation")),
         Run("action_plan", "action_plan.ipynb", "action_plan.ipynb", _parameters("action_plan.ipynb", params),
             ("action_plan_points", "key_figures", "reinforcement_team_survey", "reconciliation", "administrations")),
         *admin_runs,
         Run("audit", "audit.ipynb", "audit.ipynb", _parameters("audit.ipynb", params), ("reconciliation",)),
+        # the researcher chapter's six ranked tables, at the end of the report as an appendix (it takes the
+        # chapter's parameters)
+        Run("researcher-appendix", "researcher_appendix.ipynb", "researcher_appendix.ipynb",
+            _parameters("researcher.ipynb", params), ("researcher_mentions", "researcher_table_totals", "reconciliation")),
     ]

@@ -13,6 +13,7 @@ import seaborn as sns  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from pipeline import formatting as fmt  # noqa: E402
+from pipeline.present.blocks import SYNTHETIC_LABEL  # noqa: E402
 
 PALETTE = sns.color_palette("colorblind")
 MAIN = "#0b4f8a"       # dark blue: 8.6:1 on white
@@ -149,8 +150,29 @@ def _majority_line(axis, horizontal: bool = True) -> None:
     draw(0.5, color=REFERENCE, linestyle=":", linewidth=1.0, zorder=0)
 
 
-def share_trend(labels: list[str], lines: list[dict], ylabel: str, xlabel: str = "Mättillfälle") -> bytes:
-    """Shares (0–1) by survey occasion, one line per series ({label, shares}); occasions evenly spaced."""
+def _synthetic_label(figure, synthetic: bool) -> None:
+    """The words "Syntetiska demonstrationsdata" drawn into the image itself, so that a copied diagram
+    still says it: a banner above the plot, outside the data, and the same words faintly across the
+    figure behind every line, bar and grid line, so that cropping the banner away is not enough."""
+    if not synthetic:
+        return
+    from matplotlib.transforms import offset_copy
+
+    top = figure.get_tightbbox(figure.canvas.get_renderer()).y1 / figure.get_figheight()  # above every title
+    figure.text(0.5, top, SYNTHETIC_LABEL, transform=offset_copy(figure.transFigure, figure, y=6, units="points"),
+                ha="center", va="bottom", fontsize=10.5, fontweight="bold",
+                color="#8a1c1c", bbox={"boxstyle": "round,pad=0.35", "facecolor": "#fdeaea", "edgecolor": "#8a1c1c",
+                                       "linewidth": 1.0})
+    for axis in figure.axes:  # see-through plot areas, so the words behind them show
+        axis.patch.set_alpha(0)
+    figure.text(0.5, 0.5, SYNTHETIC_LABEL, ha="center", va="center", fontsize=26, fontweight="bold",
+                color="#8a1c1c", alpha=0.08, rotation=15, zorder=-10)
+
+
+def share_trend(labels: list[str], lines: list[dict], ylabel: str, xlabel: str = "Mättillfälle",
+                synthetic: bool = False) -> bytes:
+    """Shares (0–1) by survey occasion, one line per series ({label, shares}); occasions evenly spaced.
+    ``synthetic`` labels the image "Syntetiska demonstrationsdata" (see ``_synthetic_label``)."""
     figure, axis = plt.subplots(figsize=(7.0, 3.4))
     positions = list(range(len(labels)))
     _majority_line(axis)
@@ -164,10 +186,12 @@ def share_trend(labels: list[str], lines: list[dict], ylabel: str, xlabel: str =
     axis.set_ylabel(ylabel)
     axis.set_xlabel(xlabel)
     axis.legend(loc="lower left", frameon=True)
+    _synthetic_label(figure, synthetic)
     return to_png(figure)
 
 
-def share_multiples(labels: list[str], panels: list[dict], reference_label: str, columns: int = 3) -> bytes:
+def share_multiples(labels: list[str], panels: list[dict], reference_label: str, columns: int = 3,
+                    synthetic: bool = False) -> bytes:
     """One small panel per group: its share by occasion (solid) against a reference (dashed)."""
     rows = -(-len(panels) // columns)
     figure, axes = plt.subplots(rows, columns, figsize=(2.35 * columns, 1.75 * rows), sharex=True, sharey=True)
@@ -188,11 +212,12 @@ def share_multiples(labels: list[str], panels: list[dict], reference_label: str,
                            plt.Line2D([], [], color=REFERENCE, linestyle="--", label=reference_label)],
                   loc="lower center", ncol=2, frameon=False, fontsize=8, bbox_to_anchor=(0.5, -0.02))
     figure.tight_layout(rect=(0, 0.05, 1, 1))
+    _synthetic_label(figure, synthetic)
     return to_png(figure)
 
 
 def ranked_shares(labels: list[str], shares: list[float], xlabel: str, reference: float | None = None,
-                  reference_label: str = "") -> bytes:
+                  reference_label: str = "", synthetic: bool = False) -> bytes:
     """Horizontal bars of shares in the given order (first on top), each labelled with its percentage."""
     figure, axis = plt.subplots(figsize=(7.0, 0.3 * len(labels) + 1.0))
     positions = list(range(len(labels)))
@@ -206,6 +231,7 @@ def ranked_shares(labels: list[str], shares: list[float], xlabel: str, reference
     axis.xaxis.set_major_formatter(_percent_axis)
     axis.set_xlim(0, 1.08)
     axis.set_xlabel(xlabel)
+    _synthetic_label(figure, synthetic)
     return to_png(figure)
 
 

@@ -3,7 +3,10 @@
 Numbers, captions and sources come from ``contents`` (the entries ``researcher-*``); the figures
 from ``pipeline.process.researcher``.
 """
+import re
+
 import pandas as pd
+from markupsafe import Markup
 
 from pipeline import formatting as fmt
 from pipeline.present import blocks, charts, contents
@@ -17,6 +20,52 @@ OPEN_QUESTION_LABEL = {
     "skillnad_medarbetare": "b) Skillnad för socialsekreterarna/biståndshandläggarna (chefernas svar)",
     "skillnad_klienter": "c) Skillnad för klienterna/brukarna",
 }
+
+
+AUDIT_CHAPTER = "Avstämning mot den publicerade rapporten"
+
+
+class Footnotes:
+    """A chapter's footnotes, numbered in the order the figures they explain are printed.
+
+    The mark is a ``<sup>`` holding only the number, after the figure ('48 gånger¹'); each note is a
+    paragraph of its own under the sentence, opening with the same mark.
+    """
+
+    def __init__(self):
+        self.notes: list[str] = []
+
+    def mark(self, note: str) -> Markup:
+        """The mark to put after a figure; the note is printed by ``block``."""
+        self.notes.append(note)
+        return Markup("<sup>{}</sup>").format(len(self.notes))
+
+    def block(self, start: int = 0) -> blocks.Group:
+        """The notes from number ``start`` + 1 on, one small paragraph each (nothing when there are none)."""
+        return blocks.Group([blocks.Text(Markup("<sup>{}</sup> {}").format(number, note), css="source")
+                             for number, note in enumerate(self.notes, 1) if number > start])
+
+
+def _area_words(category: str) -> str:
+    """'Barn och unga (BOU)' → 'verksamhetsområdet Barn och unga', for running text."""
+    label = re.sub(r" \([^)]*\)$", "", AREA_LABEL.get(category, category))
+    return f"verksamhetsområdet {label}" if category != "Okänt" else "okänt verksamhetsområde"
+
+
+def _answers(count: int) -> str:
+    return f"{fmt.number(count)} svar" if count else "inga svar"
+
+
+def _differences(differences: pd.DataFrame, question: str) -> dict[str, pd.Series]:
+    rows = differences[differences["question"] == question]
+    return {str(row["point"]): row for _, row in rows.iterrows()}
+
+
+def _difference_note(row: pd.Series) -> str:
+    documents = str(row["documents"])
+    return (f"{documents[0].upper()}{documents[1:]} anger i sin text {fmt.number(row['published'])} gånger för punkt "
+            f"{row['point']}, men raderna i följeforskarens tabeller ger tillsammans {fmt.number(row['computed'])}. "
+            f"Se avsnittet ”{AUDIT_CHAPTER}”.")
 
 
 def _questions() -> list[str]:
@@ -46,18 +95,18 @@ def respondents_sentence(rows: pd.DataFrame) -> blocks.Text:
     area = rows[rows["dimension"] == "area"]
     text = f"Enkäten besvarades av {fmt.number(area['count'].sum())} personer"
     if {"chefer", "medarbetare"} <= set(roles.index):
-        text += f" ({fmt.number(roles['chefer'])} chefer och {fmt.number(roles['medarbetare'])} medarbetare)"
+        text += f", {fmt.number(roles['chefer'])} chefer och {fmt.number(roles['medarbetare'])} medarbetare"
     largest = area.loc[area["count"].idxmax()]
     smallest = area[area["category"] != "Okänt"].loc[lambda f: f["count"].idxmin()]
-    text += (f". Flest svar kom från {AREA_LABEL.get(largest['category'], largest['category']).lower()} "
-             f"({fmt.number(largest['count'])}) och minst från "
-             f"{AREA_LABEL.get(smallest['category'], smallest['category']).lower()} ({fmt.number(smallest['count'])}).")
+    text += (f". Flest svar kom från {_area_words(largest['category'])} ({fmt.number(largest['count'])} svar) "
+             f"och minst från {_area_words(smallest['category'])} ({fmt.number(smallest['count'])} svar).")
     return blocks.Text(text)
 
 
-def ranked_diagram(totals: pd.DataFrame, question: str) -> blocks.Figure:
+def ranked_diagram(totals: pd.DataFrame, question: str, differences: pd.DataFrame) -> blocks.Figure:
     """A question's points by mentions over alternatives 1–3 (entry ``researcher-ranked-diagram``, one part
-    per question in the appendix's order)."""
+    per question in the appendix's order). ``differences`` (``researcher.published_mentions_differences``)
+    adds a note under it for each point the published text counts differently."""
     entry = "researcher-ranked-diagram"
     rows = researcher.ranked(totals, question)
     labels = [f"{p}. {label}" for p, label in zip(rows["point"], rows["label"])]
@@ -69,25 +118,55 @@ def ranked_diagram(totals: pd.DataFrame, question: str) -> blocks.Figure:
     caption = contents.caption(entry, part=_questions().index(question), question=researcher.QUESTION_LABEL[question])
     data = pd.DataFrame({"Omnämnanden": [fmt.number(v) for v in rows["mentions"]]}, index=labels)
     data.index.name = "Punkt"
-    return blocks.Figure(rows, png, alt, caption, contents.source(entry), data)
+    source = contents.source(entry)
+    differing = _differences(differences, question)
+    shown = [(p, differing[p]) for p in rows["point"].astype(str) if p in differing]
+    if shown:
+        source += (" Den publicerade texten anger andra antal för "
+                   + fmt.join_words([f"punkt {p} ({fmt.number(r['published'])} i stället för "
+                                     f"{fmt.number(r['computed'])})" for p, r in shown])
+                   + f"; se avsnittet ”{AUDIT_CHAPTER}”.")
+    return blocks.Figure(rows, png, alt, caption, source, data)
 
 
-def ranked_sentence(totals: pd.DataFrame, mentions: pd.DataFrame, question: str) -> blocks.Text:
+def ranked_sentence(totals: pd.DataFrame, mentions: pd.DataFrame, question: str, differences: pd.DataFrame,
+                    notes: Footnotes) -> blocks.Group:
+    """The most named points, each figure the published text states differently marked with a footnote
+    (``differences``: ``researcher.published_mentions_differences``) that points to the audit chapter."""
     rows = researcher.ranked(totals, question)
     top = rows.iloc[:4]
     first = mentions[(mentions["question"] == question) & (mentions["alternative"] == 1)
                      & ~mentions["point"].isin(["övrigt", "ej_svar"])]
     first = first.loc[first["count"].idxmax()]
-    parts = [f"punkt {r.point} {r.label.lower()} ({fmt.number(r.mentions)} gånger)" for r in top.itertuples()]
-    return blocks.Text(
-        "Oftast nämnda över de tre alternativen är " + fmt.join_words(parts) + ". "
-        f"Som första alternativ nämns oftast punkt {first['point']} ({fmt.number(first['count'])} gånger).")
+    differing = _differences(differences, question)
+    start = len(notes.notes)
+    parts = []
+    for r in top.itertuples():
+        marker = notes.mark(_difference_note(differing[str(r.point)])) if str(r.point) in differing else ""
+        parts.append(Markup("punkt {} {} ({} gånger{})").format(r.point, f"{r.label[0].lower()}{r.label[1:]}",
+                                                                fmt.number(r.mentions), marker))
+    listed = Markup(", ").join(parts[:-1]) + Markup(" och ") + parts[-1] if len(parts) > 1 else Markup("").join(parts)
+    text = (Markup("Oftast nämnda över de tre alternativen är ") + listed + Markup(". ")
+            + Markup("Som första alternativ nämns punkt {} oftast, av {} svarande.").format(
+                first["point"], fmt.number(first["count"])))
+    return blocks.Group([blocks.Text(text), notes.block(start)])
+
+
+def appendix_pointer(mentions: pd.DataFrame) -> blocks.Text:
+    """Where the tables per alternative are: the appendix at the end, with their numbers from the registry."""
+    entry = "researcher-alternatives-table"
+    pairs = _alternative_pairs(mentions)
+    first, last = contents.number(entry, part=0), contents.number(entry, part=len(pairs) - 1)
+    return blocks.Text(f"Hur ofta varje område nämndes som första, andra och tredje alternativ visar "
+                       f"{first}{fmt.EN_DASH}{last.split(' ', 1)[1]} i bilagan ”Svaren per alternativ” sist i rapporten.")
 
 
 def alternative_table(mentions: pd.DataFrame, table_totals: pd.DataFrame, question: str,
-                      alternative: int) -> blocks.Table:
+                      alternative: int, percent_differences: pd.DataFrame | None = None) -> blocks.Table:
     """One question's mentions as one alternative (entry ``researcher-alternatives-table``, one part per
-    question × alternative in the appendix's order)."""
+    question × alternative in the appendix's order). The note under it says where the printed table
+    differs: a Total that is not the sum of the rows, a percentage that is not count / rows
+    (``percent_differences``: ``researcher.published_percent_differences``), labels in each other's rows."""
     entry = "researcher-alternatives-table"
     rows = mentions[(mentions["question"] == question) & (mentions["alternative"] == alternative)].reset_index(drop=True)
     index = [f"{p}. {l}" if p.isdigit() else l for p, l in zip(rows["point"], rows["label"])]
@@ -97,8 +176,27 @@ def alternative_table(mentions: pd.DataFrame, table_totals: pd.DataFrame, questi
     shown.loc["Total"] = [fmt.number(rows["count"].sum()), fmt.percent(1.0)]
     note = " Procent är beräknade från antalen."
     if int(total["printed_total"]) != int(total["computed_total"]):
-        note += (f" Den publicerade tabellen anger totalt {fmt.number(total['printed_total'])}, men raderna summerar "
-                 f"till {fmt.number(total['computed_total'])}.")
+        note += (f" Den publicerade tabellen anger totalt {fmt.number(total['printed_total'])}, men raderna ger "
+                 f"tillsammans {fmt.number(total['computed_total'])}.")
+    if percent_differences is not None:
+        here = percent_differences[(percent_differences["question"] == question)
+                                   & (percent_differences["alternative"] == alternative)]
+        for row in here.itertuples():
+            label = researcher.EXTRA_LABEL.get(row.point, f"punkt {row.point}")
+            count = int(rows.loc[rows["point"] == row.point, "count"].iloc[0])
+            note += (f" Den publicerade tabellen anger {fmt.number(row.published, 1)}{fmt.NBSP}% för {label}, men det "
+                     f"är {fmt.number(count)} av {fmt.number(rows['count'].sum())} "
+                     f"({fmt.number(row.computed, 1)}{fmt.NBSP}%).")
+    swapped = researcher.LABELS_SWAPPED_AS_PRINTED.get((question, alternative))
+    if swapped:
+        a, b = swapped
+        count_of = rows.set_index("point")["count"]
+        label_of = rows.set_index("point")["label"]
+        note += (f" I den publicerade tabellen står etiketterna för punkt {a} och {b} i varandras rader: raden "
+                 f"numrerad {a} heter där ”{label_of[b]}” och raden numrerad {b} ”{label_of[a]}”. Här står "
+                 f"antalen vid radens nummer, så som i de fem andra tabellerna och i den publicerade texten, och "
+                 f"etiketterna är rättade. Här har punkt {b}, {label_of[b]}, {_answers(count_of[b])} och punkt {a}, "
+                 f"{label_of[a]}, {_answers(count_of[a])}; se avsnittet ”{AUDIT_CHAPTER}”.")
     part = _alternative_pairs(mentions).index((question, alternative))
     caption = contents.caption(entry, part=part, question=researcher.QUESTION_LABEL[question], alternative=alternative)
     return blocks.Table(rows, shown, caption, contents.source(entry) + note, row_header="Punkt",
@@ -122,9 +220,13 @@ def open_answers_table(rows: pd.DataFrame, question: str) -> blocks.Table:
     return blocks.Table(selected, shown, caption, contents.source(entry), row_header="Tema")
 
 
-def all_alternative_tables(mentions: pd.DataFrame, table_totals: pd.DataFrame) -> blocks.Group:
-    """Every part of ``researcher-alternatives-table``: each question's three alternatives, in the appendix's order."""
-    return blocks.Group([alternative_table(mentions, table_totals, q, a) for q, a in _alternative_pairs(mentions)])
+def all_alternative_tables(mentions: pd.DataFrame, table_totals: pd.DataFrame,
+                           reconciliation: pd.DataFrame | None = None) -> blocks.Group:
+    """Every part of ``researcher-alternatives-table``: each question's three alternatives, in the appendix's
+    order; ``reconciliation`` adds a note where the printed table gives another percentage."""
+    differences = None if reconciliation is None else researcher.published_percent_differences(reconciliation)
+    return blocks.Group([alternative_table(mentions, table_totals, q, a, differences)
+                         for q, a in _alternative_pairs(mentions)])
 
 
 def all_open_answer_tables(open_answers: pd.DataFrame) -> blocks.Group:

@@ -42,6 +42,42 @@ def _range(occasions: list[str]) -> str:
     return fmt.year_range(occasions[0], occasions[-1])
 
 
+# Every sentence with a figure from synthetic answers says so in its opening words; a real export reads
+# "I enkäten …" instead.
+SYNTHETIC_WHERE = "I de syntetiska data"
+REAL_WHERE = "I enkäten"
+# The text alternative of a diagram drawn from synthetic answers opens with the label the image carries.
+SYNTHETIC_ALT = f"{blocks.SYNTHETIC_LABEL}, inte verkliga svar. "
+
+
+def _where(synthetic: bool) -> str:
+    return SYNTHETIC_WHERE if synthetic else REAL_WHERE
+
+
+def _alt(text: str, synthetic: bool) -> str:
+    return (SYNTHETIC_ALT if synthetic else "") + text
+
+
+def _printed(share: float) -> float:
+    """A share as printed, in per cent rounded to one decimal: what the reader can compute with."""
+    return fmt.round_half_up(float(share) * 100, 1)
+
+
+def _change(first: float, last: float) -> str:
+    """'en minskning med 2,1 procentenheter', computed from the two percentages as printed."""
+    points = fmt.round_half_up(_printed(last) - _printed(first), 1)
+    if points == 0:
+        return "oförändrat"
+    direction = "en ökning" if points > 0 else "en minskning"
+    return f"{direction} med {fmt.number(abs(points), 1)}{fmt.NBSP}procentenheter"
+
+
+def _from_to(first: float, first_occasion: str, last: float, last_occasion: str) -> str:
+    """'från 62,3 % hösten (year) till 60,2 % hösten (year)', earlier occasion first."""
+    return (f"från {fmt.percent(first)} {survey.occasion_words(first_occasion)} till {fmt.percent(last)} "
+            f"{survey.occasion_words(last_occasion)}")
+
+
 def opening(synthetic: bool) -> blocks.Group:
     """The badge and one sentence on why, at the top of the section; nothing for a real export."""
     if not synthetic:
@@ -53,7 +89,7 @@ def opening(synthetic: bool) -> blocks.Group:
         "avsnittet om med samma kod, utan markeringen.")])
 
 
-def statements(shares: pd.DataFrame) -> blocks.Group:
+def statements(shares: pd.DataFrame, synthetic: bool) -> blocks.Group:
     """The three statements and the scale, and how many answered, from the data."""
     occasions = survey.occasions(shares)
     city = shares[(shares["group_type"] == "city")]
@@ -61,8 +97,8 @@ def statements(shares: pd.DataFrame) -> blocks.Group:
                                    for answers in survey.ANSWER_GROUPS.values())
     counts = city.dropna(subset=["n"]).groupby("occasion")["n"].max()
     text = (f"Svaren ges på en femgradig skala. I sammanställningen räknas {positive} som positiva svar, "
-            f"{neutral} som neutrala och {negative} som negativa. Enkäten besvarades vid {len(occasions)} "
-            f"mättillfällen, {_range(occasions)}, med mellan {fmt.number(counts.min())} och "
+            f"{neutral} som neutrala och {negative} som negativa. Enkäten genomfördes vid {len(occasions)} "
+            f"mättillfällen, {_range(occasions)}. {_where(synthetic)} finns mellan {fmt.number(counts.min())} och "
             f"{fmt.number(counts.max())} svar per påstående och tillfälle.")
     return blocks.Group([blocks.Fragment("statements.html.j2", {"items": list(survey.STATEMENTS.values())}),
                          blocks.Text(text)])
@@ -87,38 +123,37 @@ def _majority_exceptions(shares: pd.DataFrame) -> list[str]:
     return [f"{r.group} ({survey.STATEMENT_SHORT[r.statement].lower()}, {r.occasion})" for r in low.itertuples()]
 
 
-def city_summary(shares: pd.DataFrame) -> blocks.Text:
+def city_summary(shares: pd.DataFrame, synthetic: bool) -> blocks.Text:
     """The report's findings for the whole city, computed: majority, overall trend, recommending."""
+    where = _where(synthetic)
     occasions = survey.occasions(shares)
     exceptions = _majority_exceptions(shares)
     if not exceptions:
-        majority = (f"Vid samtliga {len(occasions)} mättillfällen var en majoritet av de svarande positiv till vart "
-                    "och ett av de tre påståendena, i hela staden och inom varje verksamhetsområde.")
+        majority = (f"{where} var en majoritet av de svarande positiv till vart och ett av de tre påståendena vid "
+                    f"samtliga {len(occasions)} mättillfällen, i hela staden och inom varje verksamhetsområde.")
     else:
-        majority = ("En majoritet av de svarande var positiv till påståendena vid de flesta mättillfällen, men inte "
-                    f"för {fmt.join_words(exceptions)}.")
+        majority = (f"{where} var en majoritet av de svarande positiv till påståendena vid de flesta mättillfällen, "
+                    f"men inte för {fmt.join_words(exceptions)}.")
     pooled = survey.all_statements(shares, "city")
     first, last = pooled.iloc[0], pooled.iloc[-1]
-    peak = pooled.loc[pooled["positive_share"].idxmax()]
-    before_peak = pooled.loc[:pooled["positive_share"].idxmax(), "positive_share"].tolist()
-    rising = len(before_peak) > 2 and all(a < b for a, b in zip(before_peak, before_peak[1:]))
-    path = (f"ökade vid varje mättillfälle till {fmt.percent(peak['positive_share'])} {peak['occasion']}"
-            if rising else f"var som högst {fmt.percent(peak['positive_share'])} {peak['occasion']}")
-    difference = last["positive_share"] - first["positive_share"]
-    if abs(difference) < 0.02:
-        level = f"i nivå med {first['occasion']}"
-    else:
-        level = f"{fmt.percent_points(difference)} {'högre' if difference > 0 else 'lägre'} än {first['occasion']}"
-    overall = (f"Andelen positiva svar, {POOLED}, var {fmt.percent(first['positive_share'])} {first['occasion']}, "
-               f"{path} och var {fmt.percent(last['positive_share'])} {last['occasion']}, {level}.")
+    sentences = [majority]
+    sentences.append(f"{where} gick andelen positiva svar, {POOLED}, "
+                     f"{_from_to(first['positive_share'], first['occasion'], last['positive_share'], last['occasion'])}"
+                     f", {_change(first['positive_share'], last['positive_share'])}.")
+    peak_at = pooled["positive_share"].idxmax()
+    if peak_at not in (pooled.index[0], pooled.index[-1]):
+        peak = pooled.loc[peak_at]
+        before_peak = pooled.loc[:peak_at, "positive_share"].map(_printed).tolist()
+        rising = len(before_peak) > 2 and all(a < b for a, b in zip(before_peak, before_peak[1:]))
+        how = "ökade andelen vid varje mättillfälle fram till" if rising else "var andelen som högst"
+        sentences.append(f"{where} {how} {survey.occasion_words(peak['occasion'])}, då den var "
+                         f"{fmt.percent(peak['positive_share'])}.")
     recommend = survey.statement_series(shares, "rekommendera")
     r_first, r_last = recommend.iloc[0], recommend.iloc[-1]
-    change = r_last["positive_share"] - r_first["positive_share"]
-    direction = "en minskning" if change < 0 else "en ökning"
-    recommending = (f"Andelen som kan rekommendera sin arbetsplats till andra var {fmt.percent(r_first['positive_share'])} "
-                    f"{r_first['occasion']} och {fmt.percent(r_last['positive_share'])} {r_last['occasion']}, "
-                    f"{direction} med {fmt.percent_points(change)}.")
-    return blocks.Text(" ".join([majority, overall, recommending]))
+    sentences.append(f"{where} gick andelen som kan rekommendera sin arbetsplats till andra "
+                     f"{_from_to(r_first['positive_share'], r_first['occasion'], r_last['positive_share'], r_last['occasion'])}"
+                     f", {_change(r_first['positive_share'], r_last['positive_share'])}.")
+    return blocks.Text(" ".join(sentences))
 
 
 def city_trend(shares: pd.DataFrame, synthetic: bool) -> blocks.Figure:
@@ -129,11 +164,11 @@ def city_trend(shares: pd.DataFrame, synthetic: bool) -> blocks.Figure:
         series = survey.statement_series(shares, statement).set_index("occasion")["positive_share"].reindex(occasions)
         lines.append({"label": text, "shares": series.tolist()})
         data[survey.STATEMENT_SHORT[statement]] = [fmt.percent(v) for v in series.tolist()]
-    png = charts.share_trend(occasions, lines, "Andel positiva svar")
+    png = charts.share_trend(occasions, lines, "Andel positiva svar", synthetic=synthetic)
     caption = contents.caption("survey-statements-diagram", occasions=_range(occasions))
-    alt = "Linjediagram, en linje per påstående. " + " ".join(
-        f"{line['label']}: {fmt.percent(line['shares'][0])} {occasions[0]} och "
-        f"{fmt.percent(line['shares'][-1])} {occasions[-1]}." for line in lines)
+    alt = _alt("Linjediagram, en linje per påstående. " + " ".join(
+        f"{line['label']}: {_from_to(line['shares'][0], occasions[0], line['shares'][-1], occasions[-1])}."
+        for line in lines), synthetic)
     table = pd.DataFrame(data, index=pd.Index(occasions, name="Mättillfälle"))
     source = contents.source("survey-statements-diagram", synthetic=synthetic)
     return blocks.Figure(_rows(shares, "city"), png, alt, caption, source, table, synthetic=synthetic)
@@ -171,29 +206,31 @@ def _pooled_wide(shares: pd.DataFrame, group_type: str) -> pd.DataFrame:
     return pooled.pivot(index="group", columns="occasion", values="positive_share")[survey.occasions(shares)]
 
 
-def area_summary(shares: pd.DataFrame) -> blocks.Text | blocks.Group:
+def area_summary(shares: pd.DataFrame, synthetic: bool) -> blocks.Text | blocks.Group:
     """Which areas, unlike the others, improved between the last two occasions."""
     occasions = survey.occasions(shares)
     if len(occasions) < 2:
         return blocks.Group([])
+    where = _where(synthetic)
     before, last = occasions[-2], occasions[-1]
     wide = _pooled_wide(shares, "area")
     wide = wide.reindex([a for a in survey.AREAS if a in wide.index])
-    change = (wide[last] - wide[before]).dropna()
+    # compared as printed, so that a reader who subtracts the two percentages finds the same direction
+    change = (wide[last].map(_printed, na_action="ignore") - wide[before].map(_printed, na_action="ignore")).dropna()
     better = [a for a in change.index if change[a] > 0]
     worse = [a for a in change.index if change[a] <= 0]
     city = _pooled_wide(shares, "city").iloc[0]
-    city_direction = "minskade" if city[last] < city[before] else "ökade"
-    parts = [f"Mellan {before} och {last} {city_direction} andelen positiva svar i hela staden "
-             f"({fmt.percent(city[before])} och {fmt.percent(city[last])})."]
+    parts = [f"{where} gick andelen positiva svar i hela staden "
+             f"{_from_to(city[before], before, city[last], last)}, {_change(city[before], city[last])}."]
     if better and worse and len(better) < len(worse):
-        details = fmt.join_words([f"{a} ({fmt.percent(wide.loc[a, before])} och {fmt.percent(wide.loc[a, last])})"
+        details = fmt.join_words([f"{a} ({_from_to(wide.loc[a, before], before, wide.loc[a, last], last)})"
                                   for a in better])
-        parts.append(f"Till skillnad från övriga verksamhetsområden ökade andelen inom {details}.")
+        parts.append(f"{where} ökade andelen, till skillnad från i övriga verksamhetsområden, inom {details}.")
     elif better:
-        parts.append(f"Andelen ökade inom {fmt.join_words(better)} och minskade inom {fmt.join_words(worse) or 'inget'}.")
+        parts.append(f"{where} ökade andelen inom {fmt.join_words(better)} och minskade eller var oförändrad inom "
+                     f"{fmt.join_words(worse) or 'inget verksamhetsområde'}.")
     else:
-        parts.append("Andelen minskade inom samtliga verksamhetsområden.")
+        parts.append(f"{where} minskade andelen eller var oförändrad inom samtliga verksamhetsområden.")
     return blocks.Text(" ".join(parts))
 
 
@@ -204,11 +241,11 @@ def area_trend(shares: pd.DataFrame, synthetic: bool) -> blocks.Figure:
     city = _pooled_wide(shares, "city").iloc[0].tolist()
     areas = [a for a in survey.AREAS if a in wide.index]
     panels = [{"label": a, "shares": wide.loc[a].tolist(), "reference": city} for a in areas]
-    png = charts.share_multiples(occasions, panels, reference_label=survey.CITY)
+    png = charts.share_multiples(occasions, panels, reference_label=survey.CITY, synthetic=synthetic)
     caption = contents.caption("survey-areas-diagram", pooled=POOLED, occasions=_range(occasions))
-    alt = (f"{len(areas)} små linjediagram, ett per verksamhetsområde. " + " ".join(
-        f"{a}: {fmt.percent(wide.loc[a].iloc[0])} {occasions[0]} och {fmt.percent(wide.loc[a].iloc[-1])} "
-        f"{occasions[-1]}." for a in areas))
+    alt = _alt(f"Små linjediagram, ett för vart och ett av {len(areas)} verksamhetsområden. " + " ".join(
+        f"{a}: {_from_to(wide.loc[a].iloc[0], occasions[0], wide.loc[a].iloc[-1], occasions[-1])}." for a in areas),
+        synthetic)
     data = wide.loc[areas].apply(lambda column: column.map(fmt.percent))
     data.columns = list(occasions)
     data.index.name = "Verksamhetsområde"
@@ -242,25 +279,26 @@ def area_table(shares: pd.DataFrame, min_respondents: int, synthetic: bool) -> b
 
 # ----------------------------------------------------------------------------- administrations
 
-def administration_summary(shares: pd.DataFrame, min_respondents: int) -> blocks.Text:
+def administration_summary(shares: pd.DataFrame, min_respondents: int, synthetic: bool) -> blocks.Text:
     """The lowest and highest administrations over all occasions, and those never shown."""
+    where = _where(synthetic)
     ranked = survey.ranking(shares)
     if len(ranked) < 6:
-        return blocks.Text("För få förvaltningar har tillräckligt många svar för en jämförelse.")
+        return blocks.Text(f"{where} har för få förvaltningar tillräckligt många svar för en jämförelse.")
     low = ranked.iloc[::-1].head(3)
     high = ranked.head(3)
     def named(row) -> str:
         return f"{row.group} ({fmt.percent(row.positive_share)})"
     low_rows, high_rows = list(low.itertuples()), list(high.itertuples())
     sentences = [
-        f"Över samtliga mättillfällen, {POOLED}, hade {named(low_rows[0])} lägst andel positiva svar, följt av "
-        f"{fmt.join_words([named(r) for r in low_rows[1:]])}.",
-        f"Högst andel hade {fmt.join_words([named(r) for r in high_rows])}.",
+        f"{where} hade {named(low_rows[0])} lägst andel positiva svar över samtliga mättillfällen, {POOLED}, "
+        f"följt av {fmt.join_words([named(r) for r in low_rows[1:]])}.",
+        f"{where} hade {fmt.join_words([named(r) for r in high_rows])} högst andel.",
     ]
     hidden = survey.groups_never_shown(shares)
     if hidden:
-        sentences.append(f"{fmt.join_words(hidden)} redovisas inte vid något mättillfälle, eftersom svaren "
-                         f"där är för få (färre än {min_respondents}).")
+        sentences.append(f"{where} redovisas {fmt.join_words(hidden)} inte vid något mättillfälle, eftersom svaren "
+                         f"där är färre än {min_respondents}.")
     return blocks.Text(" ".join(sentences))
 
 
@@ -271,12 +309,14 @@ def administration_ranking(shares: pd.DataFrame, synthetic: bool) -> blocks.Figu
     occasions = survey.occasions(shares)
     city = survey.ranking(shares, "city").iloc[0]
     png = charts.ranked_shares(ranked["group"].tolist(), ranked["positive_share"].tolist(), "Andel positiva svar",
-                               reference=float(city["positive_share"]), reference_label=survey.CITY)
+                               reference=float(city["positive_share"]), reference_label=survey.CITY,
+                               synthetic=synthetic)
     caption = contents.caption("survey-administrations-diagram", pooled=POOLED, occasions=_range(occasions))
     top, bottom = ranked.iloc[0], ranked.iloc[-1]
-    alt = (f"Liggande stapeldiagram över {len(ranked)} förvaltningar. Högst {top['group']} "
-           f"({fmt.percent(top['positive_share'])}), lägst {bottom['group']} ({fmt.percent(bottom['positive_share'])}); "
-           f"hela staden {fmt.percent(city['positive_share'])}.")
+    alt = _alt(f"Liggande stapeldiagram, en stapel för var och en av {len(ranked)} förvaltningar. Högst "
+               f"{top['group']} ({fmt.percent(top['positive_share'])}), lägst {bottom['group']} "
+               f"({fmt.percent(bottom['positive_share'])}); hela staden {fmt.percent(city['positive_share'])}.",
+               synthetic)
     data = pd.DataFrame({"Andel positiva": [fmt.percent(s) for s in ranked["positive_share"]],
                          "Antal svar": [fmt.number(n) for n in ranked["n"]],
                          "Mättillfällen": [str(k) for k in ranked["occasions"]]},

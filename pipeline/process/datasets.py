@@ -255,7 +255,7 @@ SURVEY_SHARES = register(Dataset(
     "Employee survey (Bilaga 3): shares of positive, neutral and negative answers per occasion, statement and "
     "group. No respondent-level data; groups with fewer answers than report.yml's survey_min_respondents are "
     "suppressed, and so is a further cell wherever a suppressed one could be recovered from the city total. "
-    "Whether the answers were synthetic is in survey_meta.json beside this file.",
+    "Whether the answers were synthetic is in the last column, synthetic, and in survey_meta.json beside this file.",
     [
         Field("occasion", "string", "Survey occasion: VT (spring) or HT (autumn) and the year (HT followed by four digits)."),
         Field("statement", "string", "Statement id: bra_arbetssituation, gott_arbete or rekommendera "
@@ -272,6 +272,9 @@ SURVEY_SHARES = register(Dataset(
                                            "empty when suppressed.", "fraction"),
         Field("suppressed", "boolean", "True when the cell is not published (too few answers, or needed to "
                                        "protect another suppressed cell)."),
+        Field("synthetic", "boolean", "True on every row when the shares were computed from synthetic "
+                                      "demonstration answers (pipeline/tools/survey_demo.py), not from the city's "
+                                      "export; the same flag as survey_meta.json."),
     ],
     companions=("survey_meta.json",),
     key=("occasion", "statement", "group_type", "group")))

@@ -4,7 +4,11 @@ The ranked tables are transcribed as printed; here each table's counts are tidie
 action-plan point, blanks read as 0 (the printed Total confirms it, see data/raw/README.md),
 and shares are computed from the rows, not taken from the printed percentages.
 """
+import re
+
 import pandas as pd
+
+from pipeline.process import audit
 
 QUESTION_LABEL = {
     "kommit_langst": "Inom vilka områden har arbetet kommit längst?",
@@ -73,3 +77,58 @@ def open_answers(raw: pd.DataFrame) -> pd.DataFrame:
     rows = raw[["question", "category", "count"]].copy()
     rows["count"] = rows["count"].astype("int64")
     return rows.reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- what the published text states differently
+
+# In the printed table "kommit längst, alternativ 1" the labels of points 8 and 9 stand in each other's
+# rows; the counts are read by the row's number, as in the five other tables and as the prose's "punkt 8,
+# 27 ggr" confirms (data/raw/README.md, "8/9 label swap"). The rebuilt table prints the right labels and
+# says so. tests/test_views_researcher.py checks this against the printed labels of
+# data/raw/researcher_rankings.csv, so the entry cannot outlive the transcription.
+LABELS_SWAPPED_AS_PRINTED = {("kommit_langst", 1): ("8", "9")}
+
+DOCUMENT_WORDS = {"002": "rapporten", "003": "följeforskarens bilaga"}
+_RECOMPUTED = re.compile(r"Recomputed: (?P<measure>.+?) \((?P<parameters>[^)]*)\)\.$")
+
+
+def _checks(reconciliation: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """The reconciliation's rows that recomputed ``measure`` and found a different figure, with their parameters."""
+    description = audit.MEASURES[measure].description
+    rows = []
+    for row in reconciliation[reconciliation["status"] == "mismatch"].itertuples():
+        match = _RECOMPUTED.search(str(row.description))
+        if match and match["measure"] == description:
+            rows.append({**audit.parse_parameters(match["parameters"]), "published": row.published,
+                         "computed": row.computed, "document": str(row.source).split(",", 1)[0].strip()})
+    return pd.DataFrame(rows)
+
+
+def published_mentions_differences(reconciliation: pd.DataFrame) -> pd.DataFrame:
+    """Points whose mentions over alternatives 1–3 the published prose states differently from the tables' rows.
+
+    One row per question and point: the figure the prose gives (``published``), the sum of the rows
+    (``computed``) and the documents that give it (``documents``, in words, e.g. 'rapporten och
+    följeforskarens bilaga'), from the reconciliation's mismatches.
+    """
+    columns = ["question", "point", "published", "computed", "documents"]
+    checks = _checks(reconciliation, "mentions_total")
+    if checks.empty:
+        return pd.DataFrame(columns=columns)
+    out = []
+    for (question, point, published, computed), rows in checks.groupby(
+            ["question", "point", "published", "computed"], sort=False):
+        documents = [DOCUMENT_WORDS.get(d, d) for d in sorted(set(rows["document"]))]
+        out.append({"question": question, "point": point, "published": int(published), "computed": int(computed),
+                    "documents": " och ".join(documents)})
+    return pd.DataFrame(out, columns=columns)
+
+
+def published_percent_differences(reconciliation: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the ranked tables whose printed percentage differs from count / the table's rows (rounded as printed)."""
+    columns = ["question", "alternative", "point", "published", "computed"]
+    checks = _checks(reconciliation, "mentions_percent")
+    if checks.empty:
+        return pd.DataFrame(columns=columns)
+    checks["alternative"] = checks["alternative"].astype(int)
+    return checks[columns].drop_duplicates().reset_index(drop=True)

@@ -46,7 +46,7 @@ GROUP_OF_ANSWER = {answer: group for group, answers in ANSWER_GROUPS.items() for
 CITY = "Hela staden"
 GROUP_TYPES = ["city", "area", "administration"]
 SHARE_COLUMNS = ["occasion", "statement", "group_type", "group", "n", "positive_share", "neutral_share",
-                 "negative_share", "suppressed"]
+                 "negative_share", "suppressed", "synthetic"]
 
 
 # ----------------------------------------------------------------------------- occasions
@@ -71,9 +71,20 @@ def occasion_words(occasion: str) -> str:
 
 
 def write_meta(directory: Path, synthetic: bool) -> Path:
-    """``data/processed/survey_meta.json``: whether the shares come from synthetic answers."""
+    """``data/processed/survey_meta.json``: whether the shares come from synthetic answers.
+
+    The same flag goes into the ``synthetic`` column of ``survey_shares.csv`` beside it, so that the CSV
+    says it on every row even when it travels without the JSON. ``shares`` cannot know it (the build
+    computes the datasets without I/O and learns where the answers came from when it writes them), so
+    the flag is written here, where the JSON is, and the two cannot disagree.
+    """
+    directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    target = Path(directory) / PROCESSED_META
+    table = directory / datasets.SURVEY_SHARES.filename
+    if table.exists():
+        rows = datasets.load(datasets.SURVEY_SHARES.name, directory)
+        datasets.write(datasets.SURVEY_SHARES, rows.assign(synthetic=bool(synthetic)), directory)
+    target = directory / PROCESSED_META
     target.write_text(json.dumps({"synthetic": bool(synthetic)}) + "\n", encoding="utf-8")
     return target
 
@@ -89,14 +100,15 @@ def is_synthetic(processed_dir: str | Path | None = None) -> bool:
 
 # ----------------------------------------------------------------------------- shares
 
-def shares(responses: pd.DataFrame, params) -> pd.DataFrame:
+def shares(responses: pd.DataFrame, params, synthetic: bool | None = None) -> pd.DataFrame:
     """Positive, neutral and negative shares per occasion × statement × group, small groups suppressed.
 
     Groups are the whole city, each area and each administration. A blank answer is left
     out of that statement's ``n``. Cells with fewer answers than
     ``params.survey_min_respondents`` are suppressed (shares and ``n`` empty), and so is
     the smallest further cell of a partition where the suppressed ones could otherwise be
-    recovered from the city total (see ``_complementary``).
+    recovered from the city total (see ``_complementary``). ``synthetic`` fills the column of that name
+    (empty when not given: ``write_meta`` sets it when the build writes the dataset).
     """
     answers = without_identifiers(responses)
     long = answers.melt(id_vars=["occasion", "administration", "area"], value_vars=list(STATEMENTS),
@@ -119,6 +131,7 @@ def shares(responses: pd.DataFrame, params) -> pd.DataFrame:
     for group in ANSWER_GROUPS:
         cells[f"{group}_share"] = (cells[group] / cells["n"]).where(~cells["suppressed"]).astype("float64")
     cells["n"] = cells["n"].astype("Int64").mask(cells["suppressed"])
+    cells["synthetic"] = pd.array([synthetic] * len(cells), dtype="boolean")
     return _ordered(cells)[SHARE_COLUMNS].reset_index(drop=True)
 
 
