@@ -93,7 +93,11 @@ def test_the_years_table_shows_the_processed_rows_with_the_registrys_caption(pro
 def test_the_key_figures_carry_the_reconciliations_verdict(processed):
     figures = processed["key_figures"]
     reconciliation = processed["reconciliation"].set_index("check_id")
-    assert figures["check_id"].tolist() == [c for c, _, _ in key_figures.KEY_FIGURES]
+    claims = pd.read_csv(ROOT / "data" / "raw" / "published_claims.csv", dtype=str)
+    november = claims[(claims["measure"] == "consultants") & claims["parameters"].str.contains("month=november", na=False)]
+    by_year = november.assign(year=november["parameters"].str.extract(r"year=(\d+)")[0].astype(int)).sort_values("year")
+    assert figures["check_id"].tolist() == [c for c, _, _ in key_figures.KEY_FIGURES] + [
+        by_year["claim_id"].iloc[0], by_year["claim_id"].iloc[-1]]
     for row in figures.itertuples():
         assert row.status == reconciliation.loc[row.check_id, "status"]
         assert row.published == reconciliation.loc[row.check_id, "published"]
@@ -108,7 +112,8 @@ def test_the_key_figures_carry_the_reconciliations_verdict(processed):
 
 def test_a_key_figure_that_is_no_claim_is_refused(processed, monkeypatch):
     monkeypatch.setattr(key_figures, "KEY_FIGURES", [("no-such-claim", "x", "")])
-    claims = pd.DataFrame({"claim_id": ["a"], "published": [1.0], "passage": ["p"], "document": ["002"]})
+    claims = pd.DataFrame({"claim_id": ["a"], "published": [1.0], "passage": ["p"], "document": ["002"],
+                           "measure": [""], "parameters": [""]})
     with pytest.raises(KeyError, match="no-such-claim"):
         key_figures.key_figures(claims, processed["reconciliation"])
 
@@ -148,8 +153,8 @@ def test_the_suite_refuses_a_bad_raw_row(tmp_path, old, new, words):
 
 def test_the_chapter_is_in_the_built_report_after_the_researcher_and_before_the_administrations(built_project):
     html = (built_project / "output" / "report.html").read_text(encoding="utf-8")
-    chapter = html.index("Handlingsplanen och arbetet i siffror")
-    assert html.index("Följeforskarens arbete") < chapter < html.index("Avstämning mot den publicerade rapporten")
+    chapter = html.index('class="chapter chapter-action_plan"')
+    assert html.index('class="chapter chapter-researcher"') < chapter < html.index('class="chapter chapter-admin-')
     body = html[chapter:]
     assert body.count('<ol class="numbered">') == 1
     for entry in ("action-plan-key-figures-table", "action-plan-team-years-table", "action-plan-team-answers-table"):

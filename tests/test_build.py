@@ -95,8 +95,12 @@ def test_audit_files_and_report_section_agree_on_the_counts(built_project):
     page = (output / "report.html").read_text(encoding="utf-8")
     assert "Avstämning mot den publicerade rapporten" in page
     assert f"Avstämningen omfattar {counts['checks']} publicerade uppgifter: {counts['ok']} stämmer" in page
-    for check_id in reconciliation.loc[reconciliation["status"] == "mismatch", "check_id"]:
-        assert check_id in page
+    from bs4 import BeautifulSoup
+    from pipeline.present import audit_views
+
+    text = " ".join(BeautifulSoup(page, "html.parser").get_text(" ").split())
+    for description in reconciliation.loc[reconciliation["status"] == "mismatch", "description"]:
+        assert f"»{audit_views.quote_shown(description)}«" in text
     assert (output / "audit" / "reconciliation.html").is_file()
 
 

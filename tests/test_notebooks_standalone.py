@@ -57,7 +57,8 @@ def test_a_displayed_table_holds_the_processed_rows_it_shows(built_project):
     expected = turnover[turnover["profession"] == "socialsekreterare"].reset_index(drop=True)
     assert table.frame.equals(expected)
     # and the grid shows exactly those rows: one line per administration, one column per year
-    assert sorted(table.shown.index) == sorted(expected["administration"].unique())
+    assert sorted(table.shown.index) == sorted(turnover_views.display_name(name, administrations)
+                                            for name in expected["administration"].unique())
     assert list(table.shown.columns) == [str(y) for y in sorted(expected["year"].unique())]
     figure = turnover_views.city_trend(turnover, administrations, "socialsekreterare")
     total = expected[expected["administration_type"] == "all_districts"].sort_values("year").reset_index(drop=True)

@@ -82,8 +82,9 @@ def test_the_report_is_built_from_the_xlsx_export_and_says_so(xlsx_build, built_
     manifest = json.loads((root / "output" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["survey"] == {"data": "export", "file": "enkät export.xlsx", "sha256": digest}
     assert str(export.parent) not in json.dumps(manifest, ensure_ascii=False)
-    title_page = (root / "output" / "report.html").read_text(encoding="utf-8").split("</header>")[0]
-    assert f"kommer från exporten enkät export.xlsx (SHA-256 {digest[:16]}" in title_page
+    page = (root / "output" / "report.html").read_text(encoding="utf-8")
+    title_page = page.split("</header>")[0]
+    assert f"kommer från exporten enkät export.xlsx (SHA-256 {digest[:16]}" in page
     assert "Syntetiska demonstrationsdata" not in title_page, "a real export carries no synthetic label"
     # the same answers as the demo CSV: the same survey figures
     shares = (root / "data" / "processed" / "survey_shares.csv").read_bytes()

@@ -169,9 +169,12 @@ def test_the_consultants_table_and_diagram_show_the_processed_rows(processed):
     assert table.source == figure.source == contents.source("consultants-table")
 
 
-def test_the_consultants_sentences_are_written_in_present(processed):
-    sentences = consultants_views.summary_sentences(processed["consultants"])
-    assert sentences[0].startswith("Antalet konsulter i verksamheterna var i november ")
+def test_the_consultants_sentences_give_the_november_counts(processed):
+    rows = processed["consultants"]
+    sentences = consultants_views.summary_sentences(rows)
+    november = rows[rows["month"] == "november"].sort_values("year")
+    first = november.iloc[0]
+    assert sentences[0].startswith(f"I verksamheterna arbetade {first['consultants']} konsulter i november {first['year']}")
     assert consultants_views.summary(processed["consultants"]).text == " ".join(sentences)
 
 
@@ -192,7 +195,7 @@ def test_the_mismatches_table_shows_the_processed_mismatches(processed):
     expected = reconciliation[reconciliation["status"] == "mismatch"].reset_index(drop=True)
     assert not expected.empty
     pd.testing.assert_frame_equal(table.frame, expected)
-    assert list(table.shown.index) == expected["check_id"].tolist()
+    assert list(table.shown.index) == [f"»{audit_views.quote_shown(d)}«" for d in expected["description"]]
     assert table.caption == contents.caption("audit-mismatches-table")
 
 

@@ -63,7 +63,7 @@ def test_numbers_and_sources_come_from_the_registry(shares):
             assert block.caption.startswith(f"{contents.number(entry_id)}. "), entry_id
             assert block.source.startswith(contents.source(entry_id, synthetic=synthetic)), entry_id
             assert block.synthetic is synthetic
-            assert ("survey_demo.py" in block.source) is synthetic
+            assert block.source.startswith("Syntetiska demonstrationsdata") is synthetic
 
 
 def test_the_opening_is_the_notice_and_a_sentence_and_nothing_for_a_real_export():

@@ -92,7 +92,7 @@ def test_codes_are_shown_with_the_projects_own_swedish_wording(built_project, bo
     assert shown["question"].tolist() == [researcher_views.OPEN_QUESTION_LABEL[q] for q in processed["question"]]
     checks = _sheet("audit-reconciliation-sheet")
     shown, processed = workbook.read_back(book, checks), workbook.processed_rows(checks, frames)
-    assert shown["status"].tolist() == [audit_views.STATUS_LABEL[s].capitalize() for s in processed["status"]]
+    assert shown["status"].tolist() == [audit_views.VERDICTS[s].capitalize() for s in processed["status"]]
     assert shown["check_id"].tolist() == processed["check_id"].tolist()  # the code, in the last column, for machines
     assert [c.header for c in checks.columns][-1] == workbook.CODE_HEADER
     for quote, description in zip(shown["quote"], processed["description"]):

@@ -112,4 +112,4 @@ def test_administration_pages_and_workbook_have_the_new_year(next_year):
 def test_the_comparisons_still_start_from_the_reference_year(next_year):
     root, year = next_year
     text = _text(root / "output" / "report.html")
-    assert "2016 och" in text and f"% {year}," in text
+    assert "% år 2016 till" in text and f"% år {year}," in text

@@ -344,7 +344,7 @@ def _unit(table: str, column: str) -> str:
 
 
 def _key_shown(key: str, table: str, checks: dict[str, str]) -> str:
-    """A row's key in words: its values ('biståndshandläggare, Bromma, 2016'), or a check's statement."""
+    """A row's key in words: its values ('biståndshandläggare, Bromma, <år>'), or a check's statement."""
     pairs = [part.split("=", 1) if "=" in part else ["", part] for part in key.split(";")]
     if table == AUDIT_FILE and pairs and pairs[0][0] == "check_id" and pairs[0][1] in checks:
         return checks[pairs[0][1]]

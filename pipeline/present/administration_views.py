@@ -176,7 +176,7 @@ def diagrams(rows: pd.DataFrame, administrations: pd.DataFrame, name: str) -> li
 
 
 def _years_phrase(years: list[int], of: int) -> str:
-    """'alla år', 'år 2018', 'åren 2013 och 2014', 'fyra av sex år': a list only when it is short."""
+    """'alla år', 'år <år>', 'åren <år> och <år>', 'fyra av sex år': a list only when it is short."""
     if len(years) == of:
         return "alla år"
     if len(years) <= 3:
@@ -188,7 +188,7 @@ def _years_phrase(years: list[int], of: int) -> str:
 
 
 def last_year_sentence(rows: pd.DataFrame, administrations: pd.DataFrame, name: str, profession: str) -> str:
-    """The last year's turnover against all districts ('År 2018 slutade 14 av 38 …'); zero and one said in words."""
+    """The last year's turnover against all districts ('År <år> slutade 14 av 38 …'); zero and one said in words."""
     own = turnover.series(rows, profession, name)
     reference = turnover.series(rows, profession, turnover.all_districts_name(administrations)).set_index("year")
     last = own.iloc[-1]

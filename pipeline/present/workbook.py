@@ -123,7 +123,7 @@ _PASSAGE = re.compile(r"^(?P<document>[0-9]+), (?P<passage>.*?)(?: \(rad [0-9–
 
 
 def _cited(value):
-    """'002, Tabell 1 (rad 379)' → 'Rapporten, Tabell 1': the document by name; line numbers stay in the CSV."""
+    """'002, Tabell <n> (rad <rad>)' → 'Rapporten, Tabell <n>': the document by name; line numbers stay in the CSV."""
     found = _PASSAGE.match(str(value))
     if not found or found["document"] not in DOCUMENT_LABEL:
         return value
