@@ -112,7 +112,7 @@ def _expected_phrases(built) -> dict[str, list[str]]:
 
     reconciliation = pd.read_csv(built["root"] / "output" / "audit" / "reconciliation.csv")
     status = reconciliation["status"].value_counts()
-    phrases["audit"] = [f"Av de {fmt.number(len(reconciliation))} publicerade uppgifter",
+    phrases["audit"] = [f"Av de {fmt.number(len(reconciliation))} publicerade uppgifterna",
                         f"avviker {fmt.number(status.get('mismatch', 0))} från rapportens egna tabeller",
                         "se avsnittet Avstämning mot den publicerade rapporten"]
     return phrases

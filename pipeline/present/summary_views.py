@@ -256,7 +256,7 @@ def audit_paragraph(reconciliation: pd.DataFrame) -> blocks.Text:
     unchecked = ("" if c["not_checkable"] == 0 else
                  f", och {fmt.number(c['not_checkable'])} kan inte kontrolleras eftersom underlaget saknas")
     text = Markup(
-        "Av de {checks} publicerade uppgifter i rapporten och följeforskarens bilaga som räknats om avviker "
+        "Av de {checks} publicerade uppgifterna i rapporten och följeforskarens bilaga som räknats om avviker "
         "{deviating} från rapportens egna tabeller{unchecked}; se avsnittet {chapter}.").format(
         checks=fmt.number(c["checks"]), deviating=deviating, unchecked=unchecked, chapter=link("audit"))
     return _paragraph("audit", [text], lead="Avstämning")  # the sentence itself links to the chapter
