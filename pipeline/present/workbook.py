@@ -33,7 +33,7 @@ from pipeline.errors import InputError
 from pipeline.ingest.schemas import PROFESSIONS
 from pipeline.present import contents
 from pipeline.present.administration_views import FACT_LABEL
-from pipeline.present.audit_views import verdict_label
+from pipeline.present.audit_views import VERDICTS, verdict_label
 from pipeline.present.researcher_views import AREA_LABEL, OPEN_QUESTION_LABEL
 from pipeline.process import audit, consultants, researcher, survey
 
@@ -237,7 +237,7 @@ COLUMNS = {
         Column("quote", "Citat", reads="description", label=lambda v: _description(v)["quote"]),
         Column("source", "Källa", label=_cited),
         Column("published", "Publicerat"), Column("computed", "Beräknat"),
-        Column("status", "Utfall", label=lambda v: verdict_label(v).capitalize()),
+        Column("status", "Utfall", label=lambda v: verdict_label(v).capitalize() if v in VERDICTS else v),
         Column("method", "Kontroll", reads="description", label=lambda v: _description(v)["method"]),
         Column("check_id", CODE_HEADER)),
 }

@@ -326,6 +326,11 @@ CASES = [
          set_cell({"dimension": "area", "category": "BOU"}, "count", "-20"),
          ["data/raw/researcher_respondents.csv", "line {line}", "column 'count'", "'-20'", "at least 0"]),
 
+    # --- data/raw/reinforcement_team_survey.csv
+    Case("team-survey-negative-respondents", "data/raw/reinforcement_team_survey.csv", "negative count",
+         set_cell({"item": "respondents"}, "count", "-43"),
+         ["data/raw/reinforcement_team_survey.csv", "line {line}", "column 'count'", "'-43'"]),
+
     # --- data/raw/researcher_rankings.csv
     Case("rankings-unknown-point", "data/raw/researcher_rankings.csv", "unknown action-plan point",
          set_cell({"question": "storsta_behov", "alternative": "2", "point": "3"}, "point", "14"),
