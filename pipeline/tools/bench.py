@@ -34,8 +34,10 @@ from pipeline import paths
 
 COPIED = ["pipeline", "notebooks", "data/raw", "expectations", "report.yml", "requirements.lock",
           "requirements-lab.lock", "pyproject.toml", "Makefile"]
-TARGETS = {"cold_vs_baseline": 0.3, "noop_s": 1.0, "district_cell_s": 6.0, "peak_memory_gib": 2.0,
-           "preview_text_s": 1.0, "preview_cell_s": 2.0}
+# The targets set for the build: with the preview they became a cold build of at most 0.25 × the baseline
+# (was 0.3), peak memory under 1.5 GiB (was 2), and a rebuild after one raw cell of at most half a cold build.
+TARGETS = {"cold_vs_baseline": 0.25, "noop_s": 1.0, "district_cell_s": 6.0, "district_cell_vs_cold": 0.5,
+           "peak_memory_gib": 1.5, "preview_text_s": 1.0, "preview_cell_s": 2.0}
 
 
 def copy_project(target: Path) -> Path:
@@ -255,12 +257,14 @@ def main() -> int:
     median_stages = {k: statistics.median(v) for k, v in stages.items()}
     median_cell_stages = {k: statistics.median(v) for k, v in cell_stages.items()}
     ratio = median["cold_s"] / median["baseline_s"]
+    cell_ratio = median["district_cell_s"] / median["cold_s"]
     rows = [
         ("cold build", f"{median['cold_s']:.1f} s", f"≤ {TARGETS['cold_vs_baseline']} × baseline",
          f"{ratio:.2f} × baseline", ratio <= TARGETS["cold_vs_baseline"]),
         ("no-op rebuild", f"{median['noop_s']:.2f} s", f"< {TARGETS['noop_s']:.0f} s", "", median["noop_s"] < TARGETS["noop_s"]),
-        ("one district cell changed", f"{median['district_cell_s']:.1f} s", f"< {TARGETS['district_cell_s']:.0f} s", "",
-         median["district_cell_s"] < TARGETS["district_cell_s"]),
+        ("one district cell changed", f"{median['district_cell_s']:.1f} s",
+         f"< {TARGETS['district_cell_s']:.0f} s, ≤ {TARGETS['district_cell_vs_cold']} × cold", f"{cell_ratio:.2f} × cold",
+         median["district_cell_s"] < TARGETS["district_cell_s"] and cell_ratio <= TARGETS["district_cell_vs_cold"]),
         ("one notebook's text changed", f"{median['notebook_text_s']:.1f} s", "", "", None),
         ("preview: notebook text saved", f"{median['preview_text_s']:.1f} s", f"≤ {TARGETS['preview_text_s']:.0f} s",
          "to the new page", median["preview_text_s"] <= TARGETS["preview_text_s"]),
@@ -268,14 +272,14 @@ def main() -> int:
          "to the new page", median["preview_cell_s"] <= TARGETS["preview_cell_s"]),
         ("cold, kernel per notebook", f"{median['cold_kernels_s']:.1f} s", "(process pool of papermill runs)", "", None),
         ("naive baseline", f"{median['baseline_s']:.1f} s", "", "", None),
-        ("peak memory of a cold build", f"{median['peak_memory_gib']:.2f} GiB", f"< {TARGETS['peak_memory_gib']:.0f} GiB", "",
+        ("peak memory of a cold build", f"{median['peak_memory_gib']:.2f} GiB", f"< {TARGETS['peak_memory_gib']:g} GiB", "",
          median["peak_memory_gib"] < TARGETS["peak_memory_gib"]),
     ]
     print(f"\nBuild benchmark: median of {runs} run(s), {os.cpu_count()} cores")
-    print(f"{'figure':<30} {'median':>11}  {'target':<20} {'':<16} met")
+    print(f"{'figure':<30} {'median':>11}  {'target':<26} {'':<16} met")
     for name, value, target, extra, met in rows:
         mark = "" if met is None else ("yes" if met else "NO")
-        print(f"{name:<30} {value:>11}  {target:<20} {extra:<16} {mark}")
+        print(f"{name:<30} {value:>11}  {target:<26} {extra:<16} {mark}")
     print("\nTime per stage (median):   cold build   one district cell changed")
     for stage, value in median_stages.items():
         print(f"  {stage:<10} {value:18.1f} s {median_cell_stages.get(stage, 0.0):20.1f} s")
@@ -286,7 +290,7 @@ def main() -> int:
     print(f"  together, at least                                 {least:6.1f} s   (target < {TARGETS['district_cell_s']:.0f} s)")
     result = {"runs": runs, "cores": os.cpu_count(), "median": median, "stages": median_stages,
               "stages_district_cell": median_cell_stages,
-              "ratio_cold_to_baseline": ratio, "targets": TARGETS, "all": figures}
+              "ratio_cold_to_baseline": ratio, "ratio_district_cell_to_cold": cell_ratio, "targets": TARGETS, "all": figures}
     target = paths.ROOT / "bench" / "latest.json"
     target.parent.mkdir(exist_ok=True)
     target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
