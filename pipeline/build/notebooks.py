@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 
 from pipeline.build import cache
-from pipeline.present import blocks, contents
+from pipeline.present import blocks, contents, trace
 from pipeline import paths
 from pipeline.build.sections import Run
 
@@ -310,8 +310,23 @@ def _templates():
 
 
 def render_page(sections: list[dict], context: dict, template: str = "report.html.j2") -> str:
-    """The complete, self-contained HTML page from the section bodies."""
-    return _templates().get_template(template).render(sections=sections, css=page_css(), **context)
+    """The complete, self-contained HTML page from the section bodies, each traced figure's description
+    numbered once in the page (``trace.number``).
+
+    A traced figure that no block expanded (put into a heading, a caption's attribute or a page's own
+    text) would show its private-use markers to a reader: that is a bug to fix where the figure is placed.
+    """
+    page = trace.number(_templates().get_template(template).render(sections=sections, css=page_css(),
+                                                                  script=page_script(), **context))
+    if trace.leftover(page):
+        at = next(i for i, char in enumerate(page) if char in (trace.OPEN, trace.SEP, trace.CLOSE))
+        raise ValueError(f"a traced figure was not rendered by a block, near: {page[max(0, at - 80):at + 80]!r}")
+    return page
+
+
+def page_script() -> str:
+    """The page's only script: it places and dismisses traced figures' descriptions (templates/trace.js)."""
+    return (paths.TEMPLATES / "trace.js").read_text(encoding="utf-8")
 
 
 def page_css() -> str:

@@ -20,6 +20,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from pipeline import paths
+from pipeline.present import trace
 
 SYNTHETIC_LABEL = "Syntetiska demonstrationsdata"
 STYLE_MARK = "data-report-blocks"  # the attribute of the style tag each block carries
@@ -31,8 +32,10 @@ STYLE_TAG = re.compile(rf'<style {STYLE_MARK}(?:="")?>.*?</style>', re.S)
 def _environment():
     import jinja2
 
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(paths.TEMPLATES / "blocks"), autoescape=True,
-                              trim_blocks=True, lstrip_blocks=True)
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.TEMPLATES / "blocks"), autoescape=True,
+                                     trim_blocks=True, lstrip_blocks=True)
+    environment.filters["plain"] = trace.plain  # an attribute's text: a traced figure's value without its markup
+    return environment
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +44,8 @@ def stylesheet() -> str:
 
 
 def _render(template: str, **context) -> str:
-    return _environment().get_template(template).render(**context).strip("\n")
+    """The template's HTML, with its traced figures (``trace.figure``) made focusable."""
+    return trace.expand(_environment().get_template(template).render(**context).strip("\n"))
 
 
 class Block:
@@ -51,7 +55,7 @@ class Block:
         raise NotImplementedError
 
     def _repr_html_(self) -> str:
-        return f"<style {STYLE_MARK}>{stylesheet()}</style>{self.html()}"
+        return f"<style {STYLE_MARK}>{stylesheet()}</style>{trace.number(self.html())}"
 
     def __str__(self) -> str:
         return self.html()

@@ -6,7 +6,7 @@ the figures from ``pipeline.process.turnover``.
 import pandas as pd
 
 from pipeline import formatting as fmt
-from pipeline.present import blocks, charts, contents
+from pipeline.present import blocks, charts, contents, trace
 from pipeline.process import turnover
 
 ALL_DISTRICTS_LABEL = "Alla stadsdelar"
@@ -56,13 +56,37 @@ def trend_sentence(processed: pd.DataFrame, profession: str, administration: str
     change = turnover.change_since(processed, profession, administration, reference_year)
     if change is None:
         return f"Det finns inga jämförbara uppgifter om personalrörligheten bland {profession} {where} sedan {reference_year}."
-    first, last = fmt.percent(change["from_rate"]), fmt.percent(change["to_rate"])
+    rows = turnover.series(processed, profession, administration)
+    first_rows = trace.rows_of(rows[rows["year"] == change["from_year"]])
+    last_rows = trace.rows_of(rows[rows["year"] == change["to_year"]])
+    first = trace.figure(fmt.percent(change["from_rate"]), _rate_how(rows, change["from_year"]), first_rows)
+    last = trace.figure(fmt.percent(change["to_rate"]), _rate_how(rows, change["to_year"]), last_rows)
     amount = fmt.change_in_points(change["from_rate"], change["to_rate"])
+    amount = trace.figure(amount, trace.difference(change["from_rate"], change["to_rate"]),
+                          trace.rows_of(rows[rows["year"].isin([change["from_year"], change["to_year"]])]))
     if not amount:
         return (f"Personalrörligheten bland {profession} {where} var densamma år {change['from_year']} och "
                 f"år {change['to_year']}, {first}.")
     return (f"Personalrörligheten bland {profession} {where} gick från {first} år {change['from_year']} "
             f"till {last} år {change['to_year']}, {amount}.")
+
+
+def _rate_how(rows: pd.DataFrame, year: int) -> str:
+    """How one year's rate in ``rows`` (one administration's series) was computed."""
+    row = rows[rows["year"] == year].iloc[0]
+    return cell_how(row)
+
+
+def cell_how(row) -> str:
+    """'Slutade / tillsvidareanställda, biståndshandläggare, Bromma, år 2018: 4 / 26 = 15,4 %'; for the
+    all-districts row, that it is the sum of the districts' rows."""
+    what = f"Slutade / tillsvidareanställda, {row['profession']}, {row['administration']}, år {int(row['year'])}"
+    if row["administration_type"] == turnover.ALL_DISTRICTS:
+        what = (f"Slutade / tillsvidareanställda, {row['profession']}, alla stadsdelar år {int(row['year'])}, "
+                "summerat över stadsdelarnas rader")
+    if not row["headcount"] > 0:
+        return f"{what}: inga anställda, ingen rörlighet beräknas"
+    return f"{what}: {trace.quotient(row['ended'], row['headcount'], fmt.percent(row['rate']))}"
 
 
 def example_sentence(processed: pd.DataFrame, profession: str, administration: str, year: int) -> str:
@@ -80,7 +104,8 @@ def city_trend(processed: pd.DataFrame, administrations: pd.DataFrame, professio
     years, rates = rows["year"].tolist(), rows["rate"].tolist()
     png = charts.rate_trend(years, [{"label": ALL_DISTRICTS_LABEL, "rates": rates}])
     data = pd.DataFrame({"Slutat/anställda": [fmt.ratio(e, h) for e, h in zip(rows["ended"], rows["headcount"])],
-                         "Personalrörlighet": [fmt.percent(r) for r in rates]},
+                         "Personalrörlighet": [trace.figure(fmt.percent(row["rate"]), cell_how(row), trace.rows_of(row))
+                                               for _, row in rows.iterrows()]},
                         index=pd.Index([str(y) for y in years], name="År"))
     entry = f"turnover-trend-{_slug(profession)}"
     caption = contents.caption(entry, profession=profession, years=fmt.year_range(years[0], years[-1]))
@@ -97,9 +122,11 @@ def district_multiples(processed: pd.DataFrame, administrations: pd.DataFrame, p
     districts = fmt.swedish_sorted(administrations.loc[administrations["type"] == "district", "name"])
     panels, rows = [], {}
     for district in districts:
-        own = turnover.series(processed, profession, district).set_index("year")["rate"].reindex(years)
-        panels.append({"label": district, "rates": own.tolist(), "reference": reference["rate"].tolist()})
-        rows[district] = [fmt.percent(r) for r in own.tolist()]
+        series = turnover.series(processed, profession, district).set_index("year").reindex(years)
+        panels.append({"label": district, "rates": series["rate"].tolist(), "reference": reference["rate"].tolist()})
+        rows[district] = [trace.figure(fmt.percent(row["rate"]), cell_how({**row, "year": year}), trace.rows_of(row))
+                          if row["rate"] == row["rate"] else fmt.percent(row["rate"])
+                          for year, row in series.iterrows()]
     png = charts.small_multiples(years, panels, reference_label=ALL_DISTRICTS_LABEL)
     caption = contents.caption(f"turnover-districts-{_slug(profession)}", profession=profession,
                                years=fmt.year_range(years[0], years[-1]))
@@ -119,8 +146,10 @@ def district_multiples(processed: pd.DataFrame, administrations: pd.DataFrame, p
 
 def _grid(rows: pd.DataFrame, administrations: pd.DataFrame) -> pd.DataFrame:
     """One row per administration in the report's order, 'ended/headcount' over 'rate' per year."""
-    cells = rows.assign(cell=[blocks.stacked(fmt.ratio(e, h), fmt.percent(r) if h > 0 else "")
-                              for e, h, r in zip(rows["ended"], rows["headcount"], rows["rate"])])
+    cells = rows.assign(cell=[trace.figure(blocks.stacked(fmt.ratio(row["ended"], row["headcount"]),
+                                                          fmt.percent(row["rate"]) if row["headcount"] > 0 else ""),
+                                           cell_how(row), trace.rows_of(row))
+                              for _, row in rows.iterrows()])
     grid = cells.pivot(index="administration", columns="year", values="cell")
     order = administrations.set_index("name")["table_order"]
     grid = grid.loc[sorted(grid.index, key=lambda n: order[n])]
@@ -151,13 +180,24 @@ def summary(processed: pd.DataFrame, administrations: pd.DataFrame, profession: 
     name = turnover.all_districts_name(administrations)
     rows = turnover.series(processed, profession, name)
     first, last = rows.iloc[0], rows.iloc[-1]
-    peak_year, peak_rate = turnover.peak_year(processed, profession, name)
+    peak_year, _ = turnover.peak_year(processed, profession, name)
+
+    def counted(row, column: str, what: str) -> str:
+        rows_read = trace.rows_of(row)
+        return trace.figure(fmt.number(row[column]), f"{trace.summed(rows_read, 'stadsdelarna')}: "
+                                                     f"{what} år {int(row['year'])}", rows_read)
+
+    def rate(row) -> str:
+        return trace.figure(fmt.percent(row["rate"]), cell_how(row), trace.rows_of(row))
+
+    peak = rows[rows["year"] == peak_year].iloc[0]
     sentences = [
-        f"I alla stadsdelar sammantaget slutade {fmt.number(first['ended'])} av {fmt.number(first['headcount'])} "
-        f"tillsvidareanställda {profession} ({fmt.percent(first['rate'])}) år {int(first['year'])} och "
-        f"{fmt.number(last['ended'])} av {fmt.number(last['headcount'])} ({fmt.percent(last['rate'])}) "
+        f"I alla stadsdelar sammantaget slutade {counted(first, 'ended', 'slutade')} av "
+        f"{counted(first, 'headcount', 'tillsvidareanställda')} "
+        f"tillsvidareanställda {profession} ({rate(first)}) år {int(first['year'])} och "
+        f"{counted(last, 'ended', 'slutade')} av {counted(last, 'headcount', 'tillsvidareanställda')} ({rate(last)}) "
         f"år {int(last['year'])}.",
-        f"Rörligheten var högst år {peak_year} ({fmt.percent(peak_rate)}).",
+        f"Rörligheten var högst år {peak_year} ({rate(peak)}).",
         trend_sentence(processed, profession, name, reference_year, "i alla stadsdelar sammantaget"),
     ]
     return blocks.Text(" ".join(sentences))
