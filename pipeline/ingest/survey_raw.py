@@ -31,6 +31,7 @@ TERMS = {"VT": "våren", "HT": "hösten"}  # spring term first within a year
 OCCASION_PATTERN = r"^(VT|HT)[0-9]{4}$"
 
 IDENTIFYING = ["respondent_id", "comment"]
+LINE = "line"  # rawio.LINE (rawio imports the schemas, which import this module)
 ANALYSED = ["occasion", "administration", "area", "profession", *STATEMENTS]
 
 
@@ -103,5 +104,7 @@ def synthetic_input(csv_path: Path, meta_bytes: bytes | None = None, read: bool 
 
 
 def without_identifiers(responses: pd.DataFrame) -> pd.DataFrame:
-    """Only the columns that are counted: no respondent id, no free text, no line numbers."""
-    return responses[ANALYSED].copy()
+    """Only the columns that are counted, and each row's line in the file (rawio's ``line``): no respondent
+    id, no free text. The line stays so that a published share can name the rows it counts (``raw_rows``);
+    it identifies no one without the export itself."""
+    return responses[ANALYSED + [c for c in [LINE] if c in responses.columns]].copy()

@@ -15,6 +15,7 @@ import pandas as pd
 
 from pipeline.formatting import round_half_up
 from pipeline.ingest import schemas
+from pipeline.process import lineage
 
 STATUSES = ["ok", "mismatch", "not_checkable"]
 COLUMNS = ["check_id", "description", "source", "published", "computed", "status"]
@@ -193,10 +194,17 @@ def document_and_passage(source: str) -> tuple[str, str]:
     return document, passage
 
 
-def reconcile(claims: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The reconciliation table, one row per published claim, in the claims' order."""
+def reconcile(claims: pd.DataFrame, tables: dict[str, pd.DataFrame],
+              source: str = "published_claims.csv") -> pd.DataFrame:
+    """The reconciliation table, one row per published claim, in the claims' order.
+
+    ``raw_rows`` names the claim's line in ``source`` (the figures it was recomputed from are in the
+    ``raw_rows`` of the processed rows its measure reads). The published audit file keeps ``COLUMNS``.
+    """
     rows = [check(claim, tables) for claim in claims.to_dict("records")]
-    return pd.DataFrame(rows, columns=COLUMNS)
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame[lineage.COLUMN] = lineage.per_row(claims, source)
+    return frame
 
 
 def counts(reconciliation: pd.DataFrame) -> dict[str, int]:

@@ -3,13 +3,15 @@ import pandas as pd
 
 from pipeline import formatting as fmt
 from pipeline.ingest.schemas import MONTHS
+from pipeline.process import lineage
 
 MONTH_LABEL = {"april": "April", "november": "November"}
 
 
-def tidy(raw: pd.DataFrame) -> pd.DataFrame:
-    """One row per year and month, in time order."""
+def tidy(raw: pd.DataFrame, source: str = "consultants.csv") -> pd.DataFrame:
+    """One row per year and month, in time order, with its line of ``source``."""
     out = raw[["year", "month", "consultants"]].copy()
+    out[lineage.COLUMN] = lineage.per_row(raw, source)
     out["year"] = out["year"].astype("int64")
     out["consultants"] = out["consultants"].astype("int64")
     out["_month"] = out["month"].map(MONTHS.index)

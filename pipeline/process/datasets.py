@@ -34,6 +34,15 @@ class Dataset:
         return [f.name for f in self.fields]
 
 
+def raw_rows(what: str = "") -> Field:
+    """The lineage column every processed dataset ends with (``pipeline.process.lineage``)."""
+    return Field("raw_rows", "string",
+                 "Which raw rows the row was computed from, as file:lines (e.g. 'turnover.csv:14-16,20'; several "
+                 "files joined with '; '): the file in data/raw/ (or the survey export the build read) and the line "
+                 "numbers a text editor shows, the header being line 1 (an .xlsx export: the sheet's row). "
+                 "Lineage, not a figure: make diff and the workbook leave it out." + (" " + what if what else ""))
+
+
 TURNOVER = Dataset(
     "turnover", "turnover.csv",
     "Turnover per profession, administration and year; all-districts rows computed from the districts.",
@@ -45,6 +54,8 @@ TURNOVER = Dataset(
         Field("ended", "Int64", "Permanent employments that ended during the year.", "persons"),
         Field("headcount", "Int64", "Permanent employees on 31 December of the year before.", "persons"),
         Field("rate", "float64", "ended / headcount; empty where headcount is 0.", "fraction (0.132 = 13,2 %)"),
+        raw_rows("A district or central row: its own line; an all-districts row: the lines of the district "
+                 "rows summed."),
     ],
     key=("profession", "administration", "year"))
 
@@ -59,6 +70,7 @@ TURNOVER_PUBLISHED_TOTALS = Dataset(
         Field("ended_computed", "Int64", "Ended, summed over the districts.", "persons"),
         Field("headcount_computed", "Int64", "Headcount, summed over the districts.", "persons"),
         Field("agrees", "boolean", "True when both printed cells equal the sums."),
+        raw_rows("The published total row's line and the lines of the district rows summed."),
     ],
     key=("profession", "year"))
 
@@ -152,6 +164,7 @@ ADMINISTRATIONS = register(Dataset(
         Field("slug", "string", "ASCII name used in file names and links."),
         Field("type", "string", "district, all_districts or central."),
         Field("table_order", "Int64", "Row order in the report's turnover tables."),
+        raw_rows("The row's own line."),
     ],
     key=("name",)))
 
@@ -162,6 +175,7 @@ CONSULTANTS = register(Dataset(
         Field("year", "Int64", "Year of the count.", "year"),
         Field("month", "string", "april or november."),
         Field("consultants", "Int64", "Consultants counted that day.", "persons"),
+        raw_rows("The row's own line."),
     ],
     key=("year", "month")))
 
@@ -173,6 +187,7 @@ RESEARCHER_RESPONDENTS = register(Dataset(
         Field("category", "string", "Area (Okänt, BOU, Ek, Funk, Psyk, Vuxen, Äldre) or role (chefer, medarbetare)."),
         Field("count", "Int64", "Respondents.", "persons"),
         Field("share", "float64", "count / sum of the dimension's counts.", "fraction"),
+        raw_rows("The row's own line; the share's denominator is the other rows of its dimension."),
     ],
     key=("dimension", "category")))
 
@@ -186,6 +201,7 @@ RESEARCHER_MENTIONS = register(Dataset(
         Field("label", "string", "The point's label (data/raw/action_plan_points.csv), Övrigt or Ej svar."),
         Field("count", "Int64", "Respondents naming the point (a blank printed cell counts as 0).", "respondents"),
         Field("share", "float64", "count / sum of the table's rows.", "fraction"),
+        raw_rows("The row's own line; the share's denominator is the other rows of its table."),
     ],
     key=("question", "alternative", "point")))
 
@@ -197,6 +213,7 @@ RESEARCHER_POINT_TOTALS = register(Dataset(
         Field("point", "string", "Action-plan point 1…13 or övrigt."),
         Field("label", "string", "The point's label."),
         Field("mentions", "Int64", "Times the point was named as alternative 1, 2 or 3.", "mentions"),
+        raw_rows("The lines of the mention rows summed."),
     ],
     key=("question", "point")))
 
@@ -208,6 +225,7 @@ RESEARCHER_TABLE_TOTALS = register(Dataset(
         Field("alternative", "Int64", "1, 2 or 3."),
         Field("printed_total", "Int64", "Total as printed.", "respondents"),
         Field("computed_total", "Int64", "Sum of the table's rows.", "respondents"),
+        raw_rows("The printed Total's line and the lines of the rows summed."),
     ],
     key=("question", "alternative")))
 
@@ -218,6 +236,7 @@ RESEARCHER_OPEN_ANSWERS = register(Dataset(
         Field("question", "string", "Question id (skillnad_egen_arbetssituation, skillnad_medarbetare, skillnad_klienter)."),
         Field("category", "string", "Theme as the researcher headed it."),
         Field("count", "Int64", "Times named.", "mentions"),
+        raw_rows("The row's own line."),
     ],
     key=("question", "category")))
 
@@ -231,6 +250,7 @@ RECONCILIATION = register(Dataset(
         Field("published", "float64", "The figure as published, in the unit the report prints (per cent as 5.2)."),
         Field("computed", "float64", "The recomputed figure in the same unit; empty when not checkable."),
         Field("status", "string", "ok, mismatch or not_checkable."),
+        raw_rows("The claim's line in published_claims.csv."),
     ],
     key=("check_id",)))
 
@@ -247,6 +267,7 @@ DISTRICT_FACTS = register(Dataset(
         Field("socialsekreterare", "Int64", "Permanently employed socialsekreterare, as the section states it.", "persons"),
         Field("bistandshandlaggare", "Int64", "Permanently employed biståndshandläggare, as the section states it.", "persons"),
         Field("approximate", "string", "Columns the report prefixes with 'ca', separated by ';'."),
+        raw_rows("The row's own line."),
     ],
     key=("administration",)))
 
@@ -275,6 +296,8 @@ SURVEY_SHARES = register(Dataset(
         Field("synthetic", "boolean", "True on every row when the shares were computed from synthetic "
                                       "demonstration answers (pipeline/tools/survey_demo.py), not from the city's "
                                       "export; the same flag as survey_meta.json."),
+        raw_rows("The lines of the group's respondents who answered the statement on the occasion; empty when "
+                 "suppressed (the number of lines would give the hidden n away)."),
     ],
     companions=("survey_meta.json",),
     key=("occasion", "statement", "group_type", "group")))
@@ -285,6 +308,7 @@ ACTION_PLAN_POINTS = register(Dataset(
     [
         Field("point", "Int64", "Point number, 1…13."),
         Field("label", "string", "The point as the researcher's tables name it."),
+        raw_rows("The row's own line."),
     ],
     key=("point",)))
 
@@ -307,6 +331,7 @@ REINFORCEMENT_TEAM_SURVEY = register(Dataset(
         Field("percent", "float64", "count / respondents, rounded half up to one decimal; empty without a count.",
               "per cent (23.3 = 23,3 %)"),
         Field("possible", "boolean", "False when no whole count of the respondents gives the printed share."),
+        raw_rows("The share's line and the line giving the number who answered."),
     ],
     key=("item",)))
 
@@ -322,5 +347,6 @@ KEY_FIGURES = register(Dataset(
         Field("document", "string", "Seed document: 002 (the report) or 003 (Bilaga 4)."),
         Field("section", "string", "The section of the document that prints it."),
         Field("status", "string", "The reconciliation's verdict: ok, mismatch or not_checkable."),
+        raw_rows("The claim's line in published_claims.csv."),
     ],
     key=("check_id",)))

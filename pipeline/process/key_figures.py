@@ -8,6 +8,8 @@ import re
 
 import pandas as pd
 
+from pipeline.process import lineage
+
 # (claim id, what the figure counts in Swedish, the word the report puts before the number). The
 # consultants' first and latest November counts follow them (``consultant_claims``): their claims are
 # found by measure and month, so a later edition's counts need no change here.
@@ -43,7 +45,10 @@ def section(passage: str) -> str:
 
 
 def key_figures(claims: pd.DataFrame, reconciliation: pd.DataFrame) -> pd.DataFrame:
-    """One row per key figure, in the box's order, with the published number and the audit's status."""
+    """One row per key figure, in the box's order, with the published number and the audit's status.
+
+    ``raw_rows`` is the reconciliation's: the claim's line in published_claims.csv.
+    """
     by_claim = claims.set_index("claim_id")
     checks = reconciliation.set_index("check_id")
     figures = KEY_FIGURES + consultant_claims(claims)
@@ -56,7 +61,9 @@ def key_figures(claims: pd.DataFrame, reconciliation: pd.DataFrame) -> pd.DataFr
         claim = by_claim.loc[claim_id]
         rows.append({"position": position, "check_id": claim_id, "label": label, "qualifier": qualifier or None,
                      "published": float(claim["published"]), "document": str(claim["document"]),
-                     "section": section(claim["passage"]), "status": str(checks.loc[claim_id, "status"])})
+                     "section": section(claim["passage"]), "status": str(checks.loc[claim_id, "status"]),
+                     lineage.COLUMN: (checks.loc[claim_id, lineage.COLUMN] if lineage.COLUMN in checks.columns
+                                      else "")})
     frame = pd.DataFrame(rows)
     frame["position"] = frame["position"].astype("Int64")
     return frame

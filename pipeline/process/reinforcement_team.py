@@ -16,6 +16,7 @@ import math
 import pandas as pd
 
 from pipeline.formatting import round_half_up
+from pipeline.process import lineage
 
 GROUP_ORDER = ["years", "answers"]
 
@@ -56,15 +57,18 @@ def respondents(raw: pd.DataFrame) -> int:
     return int(row["count"].iloc[0])
 
 
-def shares(raw: pd.DataFrame) -> pd.DataFrame:
+def shares(raw: pd.DataFrame, source: str = "reinforcement_team_survey.csv") -> pd.DataFrame:
     """One row per printed share: the whole counts of respondents it fits, and the share the count gives.
 
     ``count`` is set where exactly one count fits; ``count_min``/``count_max`` give the range (empty when
     none fits, and then ``possible`` is False); ``percent`` is ``count / respondents`` in per cent,
-    rounded half up to one decimal, as the share reads once a count is fixed.
+    rounded half up to one decimal, as the share reads once a count is fixed. ``raw_rows``: the
+    share's line and the line giving the number who answered.
     """
     n = respondents(raw)
-    rows = raw[raw["group"] != "respondents"]
+    respondents_rows = lineage.per_row(raw[raw["group"] == "respondents"], source)
+    rows = raw[raw["group"] != "respondents"].copy()
+    rows["raw_rows"] = [lineage.merge(own, *respondents_rows) for own in lineage.per_row(rows, source)]
     wrong = rows[rows["printed_percent"].isna() | rows["count"].notna()]
     if not wrong.empty:
         raise ValueError("data/raw/reinforcement_team_survey.csv: a share's row gives 'printed_percent' and no "
@@ -80,7 +84,7 @@ def shares(raw: pd.DataFrame) -> pd.DataFrame:
             "printed_percent": row.printed_percent, "digit_lost": digit_lost, "respondents": n,
             "count_min": min(fitting) if fitting else None, "count_max": max(fitting) if fitting else None,
             "count": count, "percent": round_half_up(100 * count / n, 1) if count is not None else None,
-            "possible": bool(fitting),
+            "possible": bool(fitting), lineage.COLUMN: row.raw_rows,
         })
     frame = pd.DataFrame(out)
     frame["_order"] = frame["group"].map({g: i for i, g in enumerate(GROUP_ORDER)})

@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 
-from pipeline.process import audit
+from pipeline.process import audit, lineage
 
 QUESTION_LABEL = {
     "kommit_langst": "Inom vilka områden har arbetet kommit längst?",
@@ -25,10 +25,14 @@ def point_labels(points: pd.DataFrame) -> dict[str, str]:
     return {**labels, **EXTRA_LABEL}
 
 
-def mentions(rankings: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
-    """One row per question × alternative × point with its count and share of the table's rows."""
+def mentions(rankings: pd.DataFrame, points: pd.DataFrame, source: str = "researcher_rankings.csv") -> pd.DataFrame:
+    """One row per question × alternative × point with its count and share of the table's rows.
+
+    ``raw_rows`` is the row's own line (the share's denominator is the table's rows: merge theirs).
+    """
     labels = point_labels(points)
     rows = rankings[rankings["point"] != "total"].copy()
+    rows[lineage.COLUMN] = lineage.per_row(rows, source)
     rows["count"] = rows["count"].fillna(0).astype("int64")
     rows["alternative"] = rows["alternative"].astype("int64")
     totals = rows.groupby(["question", "alternative"])["count"].transform("sum")
@@ -37,14 +41,20 @@ def mentions(rankings: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
     order = {p: i for i, p in enumerate(labels)}
     rows["_order"] = rows["point"].map(order)
     rows = rows.sort_values(["question", "alternative", "_order"])
-    return rows[["question", "alternative", "point", "label", "count", "share"]].reset_index(drop=True)
+    return rows[["question", "alternative", "point", "label", "count", "share", lineage.COLUMN]].reset_index(drop=True)
 
 
 def point_totals(mention_rows: pd.DataFrame) -> pd.DataFrame:
-    """Mentions of each point over alternatives 1–3; 'Ej svar' is not a mention and is left out."""
+    """Mentions of each point over alternatives 1–3; 'Ej svar' is not a mention and is left out.
+
+    ``raw_rows``: the lines of the mention rows summed.
+    """
     rows = mention_rows[mention_rows["point"] != "ej_svar"]
-    totals = rows.groupby(["question", "point", "label"], as_index=False, sort=False)["count"].sum()
-    return totals.rename(columns={"count": "mentions"})[["question", "point", "label", "mentions"]]
+    if lineage.COLUMN not in rows.columns:
+        rows = rows.assign(**{lineage.COLUMN: ""})
+    totals = rows.groupby(["question", "point", "label"], as_index=False, sort=False).agg(
+        count=("count", "sum"), **{lineage.COLUMN: (lineage.COLUMN, lambda texts: lineage.merge(*texts))})
+    return totals.rename(columns={"count": "mentions"})[["question", "point", "label", "mentions", lineage.COLUMN]]
 
 
 def ranked(totals: pd.DataFrame, question: str) -> pd.DataFrame:
@@ -54,27 +64,43 @@ def ranked(totals: pd.DataFrame, question: str) -> pd.DataFrame:
     return rows.sort_values(["mentions", "_point"], ascending=[False, True]).drop(columns="_point").reset_index(drop=True)
 
 
-def table_totals(rankings: pd.DataFrame, mention_rows: pd.DataFrame) -> pd.DataFrame:
-    """Each ranked table's printed Total beside the sum of its rows."""
-    printed = rankings[rankings["point"] == "total"][["question", "alternative", "count"]].rename(
-        columns={"count": "printed_total"})
+def table_totals(rankings: pd.DataFrame, mention_rows: pd.DataFrame,
+                 source: str = "researcher_rankings.csv") -> pd.DataFrame:
+    """Each ranked table's printed Total beside the sum of its rows.
+
+    ``raw_rows``: the printed Total's line and the lines of the rows summed.
+    """
+    printed = rankings[rankings["point"] == "total"].copy()
+    printed["_printed_rows"] = lineage.per_row(printed, source)
+    printed = printed[["question", "alternative", "count", "_printed_rows"]].rename(columns={"count": "printed_total"})
     printed["alternative"] = printed["alternative"].astype("int64")
-    summed = mention_rows.groupby(["question", "alternative"], as_index=False)["count"].sum().rename(
-        columns={"count": "computed_total"})
-    return printed.merge(summed, on=["question", "alternative"], how="outer")
+    if lineage.COLUMN not in mention_rows.columns:
+        mention_rows = mention_rows.assign(**{lineage.COLUMN: ""})
+    summed = mention_rows.groupby(["question", "alternative"], as_index=False).agg(
+        computed_total=("count", "sum"), _summed_rows=(lineage.COLUMN, lambda texts: lineage.merge(*texts)))
+    out = printed.merge(summed, on=["question", "alternative"], how="outer")
+    out[lineage.COLUMN] = [lineage.merge(*(v for v in pair if isinstance(v, str)))
+                           for pair in zip(out["_printed_rows"], out["_summed_rows"])]
+    return out.drop(columns=["_printed_rows", "_summed_rows"])
 
 
-def respondents(raw: pd.DataFrame) -> pd.DataFrame:
-    """Respondents by area and by role, with each category's share of its dimension's sum."""
-    rows = raw[raw["category"] != TOTAL_CATEGORY][["dimension", "category", "count"]].copy()
+def respondents(raw: pd.DataFrame, source: str = "researcher_respondents.csv") -> pd.DataFrame:
+    """Respondents by area and by role, with each category's share of its dimension's sum.
+
+    ``raw_rows`` is the row's own line (the share's denominator is its dimension's rows).
+    """
+    rows = raw[raw["category"] != TOTAL_CATEGORY].copy()
+    rows[lineage.COLUMN] = lineage.per_row(rows, source)
+    rows = rows[["dimension", "category", "count", lineage.COLUMN]]
     rows["count"] = rows["count"].astype("int64")
     sums = rows.groupby("dimension")["count"].transform("sum")
     rows["share"] = (rows["count"] / sums).astype("float64")
     return rows.reset_index(drop=True)
 
 
-def open_answers(raw: pd.DataFrame) -> pd.DataFrame:
+def open_answers(raw: pd.DataFrame, source: str = "researcher_open_answers.csv") -> pd.DataFrame:
     rows = raw[["question", "category", "count"]].copy()
+    rows[lineage.COLUMN] = lineage.per_row(raw, source)
     rows["count"] = rows["count"].astype("int64")
     return rows.reset_index(drop=True)
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.process import datasets
+from pipeline.process import datasets, lineage
 from pipeline import formatting as fmt, paths
 from pipeline.ingest.survey_raw import (ANALYSED, AREAS, EXPORT_VARIABLE, IDENTIFYING, META_SUFFIX, OCCASION_PATTERN,  # noqa: F401
                                        RAW_NAME, SCALE, STATEMENTS, TERMS, export_path, meta_path, occasion_key,
@@ -46,7 +46,7 @@ GROUP_OF_ANSWER = {answer: group for group, answers in ANSWER_GROUPS.items() for
 CITY = "Hela staden"
 GROUP_TYPES = ["city", "area", "administration"]
 SHARE_COLUMNS = ["occasion", "statement", "group_type", "group", "n", "positive_share", "neutral_share",
-                 "negative_share", "suppressed", "synthetic"]
+                 "negative_share", "suppressed", "synthetic", lineage.COLUMN]
 
 
 # ----------------------------------------------------------------------------- occasions
@@ -100,7 +100,8 @@ def is_synthetic(processed_dir: str | Path | None = None) -> bool:
 
 # ----------------------------------------------------------------------------- shares
 
-def shares(responses: pd.DataFrame, params, synthetic: bool | None = None) -> pd.DataFrame:
+def shares(responses: pd.DataFrame, params, synthetic: bool | None = None,
+           source: str = f"{RAW_NAME}.csv") -> pd.DataFrame:
     """Positive, neutral and negative shares per occasion × statement × group, small groups suppressed.
 
     Groups are the whole city, each area and each administration. A blank answer is left
@@ -109,9 +110,15 @@ def shares(responses: pd.DataFrame, params, synthetic: bool | None = None) -> pd
     the smallest further cell of a partition where the suppressed ones could otherwise be
     recovered from the city total (see ``_complementary``). ``synthetic`` fills the column of that name
     (empty when not given: ``write_meta`` sets it when the build writes the dataset).
+
+    ``raw_rows`` names the lines of ``source`` (the export the build read) of the group's respondents
+    who answered the statement; it is empty where the cell is suppressed, since the number of lines
+    would give away the hidden ``n``.
     """
     answers = without_identifiers(responses)
-    long = answers.melt(id_vars=["occasion", "administration", "area"], value_vars=list(STATEMENTS),
+    if lineage.LINE not in answers.columns:
+        answers[lineage.LINE] = pd.NA
+    long = answers.melt(id_vars=["occasion", "administration", "area", lineage.LINE], value_vars=list(STATEMENTS),
                         var_name="statement", value_name="answer").dropna(subset=["answer"])
     long["answer_group"] = long["answer"].map(GROUP_OF_ANSWER)
     long["city"] = CITY
@@ -119,6 +126,9 @@ def shares(responses: pd.DataFrame, params, synthetic: bool | None = None) -> pd
     for group_type, column in [("city", "city"), ("area", "area"), ("administration", "administration")]:
         counts = (long.groupby(["occasion", "statement", column, "answer_group"]).size()
                   .unstack("answer_group").reindex(columns=list(ANSWER_GROUPS)).fillna(0).astype("int64"))
+        lines = long.groupby(["occasion", "statement", column])[lineage.LINE].agg(
+            lambda numbers: lineage.lines_of(source, numbers.dropna()))
+        counts = counts.join(lines.rename(lineage.COLUMN))
         counts = counts.reset_index().rename(columns={column: "group"})
         counts.columns.name = None
         counts["group_type"] = group_type
@@ -131,6 +141,7 @@ def shares(responses: pd.DataFrame, params, synthetic: bool | None = None) -> pd
     for group in ANSWER_GROUPS:
         cells[f"{group}_share"] = (cells[group] / cells["n"]).where(~cells["suppressed"]).astype("float64")
     cells["n"] = cells["n"].astype("Int64").mask(cells["suppressed"])
+    cells[lineage.COLUMN] = cells[lineage.COLUMN].where(~cells["suppressed"], "")
     cells["synthetic"] = pd.array([synthetic] * len(cells), dtype="boolean")
     return _ordered(cells)[SHARE_COLUMNS].reset_index(drop=True)
 

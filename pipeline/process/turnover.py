@@ -6,6 +6,8 @@ are recomputed from the districts and checked against the published 'Stadsdelar 
 """
 import pandas as pd
 
+from pipeline.process import lineage
+
 
 ALL_DISTRICTS = "all_districts"
 PROCESSED_COLUMNS = ["profession", "administration", "administration_type", "year", "ended", "headcount", "rate"]
@@ -16,17 +18,22 @@ def all_districts_name(administrations: pd.DataFrame) -> str:
     return administrations.loc[administrations["type"] == ALL_DISTRICTS, "name"].iloc[0]
 
 
-def tidy(raw: pd.DataFrame, administrations: pd.DataFrame) -> pd.DataFrame:
+def tidy(raw: pd.DataFrame, administrations: pd.DataFrame, source: str = "turnover.csv") -> pd.DataFrame:
     """Processed turnover: district and central rows from raw, all-districts rows computed.
 
     The published 'Stadsdelar total' rows are not carried over: they are recomputed
     from the districts here and compared with the published ones by ``published_total_checks``.
+    ``raw_rows`` names each row's own line of ``source``, and for an all-districts row the
+    lines of the district rows it sums.
     """
     types = administrations.set_index("name")["type"]
     rows = raw[raw["administration"].map(types) != ALL_DISTRICTS].copy()
     rows["administration_type"] = rows["administration"].map(types)
+    rows[lineage.COLUMN] = lineage.per_row(rows, source)
     districts = rows[rows["administration_type"] == "district"]
     totals = (districts.groupby(["profession", "year"], as_index=False)[["ended", "headcount"]].sum())
+    totals = totals.merge(lineage.per_group(districts, ["profession", "year"], source).reset_index(),
+                          on=["profession", "year"], how="left")
     totals["administration"] = all_districts_name(administrations)
     totals["administration_type"] = ALL_DISTRICTS
     out = pd.concat([rows, totals], ignore_index=True)
@@ -37,18 +44,30 @@ def tidy(raw: pd.DataFrame, administrations: pd.DataFrame) -> pd.DataFrame:
     order = administrations.set_index("name")["table_order"]
     out["_order"] = out["administration"].map(order)
     out = out.sort_values(["profession", "_order", "year"]).drop(columns="_order")
-    return out[PROCESSED_COLUMNS].reset_index(drop=True)
+    return out[PROCESSED_COLUMNS + [lineage.COLUMN]].reset_index(drop=True)
 
 
-def published_total_checks(raw: pd.DataFrame, processed: pd.DataFrame, administrations: pd.DataFrame) -> pd.DataFrame:
-    """Each published 'Stadsdelar total' cell beside the sum of the district rows."""
+def published_total_checks(raw: pd.DataFrame, processed: pd.DataFrame, administrations: pd.DataFrame,
+                           source: str = "turnover.csv") -> pd.DataFrame:
+    """Each published 'Stadsdelar total' cell beside the sum of the district rows.
+
+    ``raw_rows``: the published total row's line and the lines of the districts summed.
+    """
     name = all_districts_name(administrations)
-    published = raw[raw["administration"] == name][["profession", "year", "ended", "headcount"]]
-    computed = processed[processed["administration_type"] == ALL_DISTRICTS][["profession", "year", "ended", "headcount"]]
+    published = raw[raw["administration"] == name].copy()
+    published["_published_rows"] = lineage.per_row(published, source)
+    published = published[["profession", "year", "ended", "headcount", "_published_rows"]]
+    computed = processed[processed["administration_type"] == ALL_DISTRICTS]
+    computed = computed[["profession", "year", "ended", "headcount"]
+                        + ([lineage.COLUMN] if lineage.COLUMN in computed.columns else [])]
     merged = published.astype({"year": "int64", "ended": "int64", "headcount": "int64"}).merge(
         computed, on=["profession", "year"], how="outer", suffixes=("_published", "_computed"))
     merged["agrees"] = (merged["ended_published"] == merged["ended_computed"]) & (
         merged["headcount_published"] == merged["headcount_computed"])
+    summed = merged[lineage.COLUMN] if lineage.COLUMN in merged.columns else pd.Series("", index=merged.index)
+    merged[lineage.COLUMN] = [lineage.merge(*(v for v in pair if isinstance(v, str)))
+                              for pair in zip(merged["_published_rows"], summed)]
+    merged = merged.drop(columns="_published_rows")
     return merged.sort_values(["profession", "year"]).reset_index(drop=True)
 
 
