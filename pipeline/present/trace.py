@@ -143,7 +143,7 @@ def difference(first, last) -> str:
             f"{fmt.NBSP}procentenheter, räknat på värdena som de skrivs")
 
 
-def summed(rows: str, what: str) -> str:
-    """'Summan av 14 rader i rådata (stadsdelarna)', for a figure summed over the raw rows ``rows``."""
+def summed(what: str, rows: str, whose: str) -> str:
+    """'Slutade år 2013: summan av stadsdelarnas 14 rader i rådata', for a figure summed over ``rows``."""
     count = lineage.count(rows)
-    return f"Summan av {fmt.number(count)} {'rad' if count == 1 else 'rader'} i rådata ({what})"
+    return f"{what}: summan av {whose} {fmt.number(count)} {'rad' if count == 1 else 'rader'} i rådata"

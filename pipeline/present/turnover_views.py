@@ -82,7 +82,7 @@ def cell_how(row) -> str:
     all-districts row, that it is the sum of the districts' rows."""
     what = f"Slutade / tillsvidareanställda, {row['profession']}, {row['administration']}, år {int(row['year'])}"
     if row["administration_type"] == turnover.ALL_DISTRICTS:
-        what = (f"Slutade / tillsvidareanställda, {row['profession']}, alla stadsdelar år {int(row['year'])}, "
+        what = (f"Slutade / tillsvidareanställda, {row['profession']}, alla stadsdelar, år {int(row['year'])}, "
                 "summerat över stadsdelarnas rader")
     if not row["headcount"] > 0:
         return f"{what}: inga anställda, ingen rörlighet beräknas"
@@ -184,8 +184,9 @@ def summary(processed: pd.DataFrame, administrations: pd.DataFrame, profession: 
 
     def counted(row, column: str, what: str) -> str:
         rows_read = trace.rows_of(row)
-        return trace.figure(fmt.number(row[column]), f"{trace.summed(rows_read, 'stadsdelarna')}: "
-                                                     f"{what} år {int(row['year'])}", rows_read)
+        return trace.figure(fmt.number(row[column]),
+                            trace.summed(f"{what.capitalize()} {profession} år {int(row['year'])}", rows_read,
+                                         "stadsdelarnas"), rows_read)
 
     def rate(row) -> str:
         return trace.figure(fmt.percent(row["rate"]), cell_how(row), trace.rows_of(row))
