@@ -141,7 +141,7 @@ def _own_text(block: Tag) -> str:
 def running_text(html: str) -> list[tuple[str, str]]:
     """(chapter, text) of every block of running text, in reading order."""
     soup = BeautifulSoup(html, "html.parser")
-    for element in soup.find_all(SKIPPED):
+    for element in soup.find_all(SKIPPED) + soup.select(".trace-note"):  # a figure's tooltip is not running text
         if not element.decomposed:
             element.decompose()
     for mark in soup.find_all("sup"):

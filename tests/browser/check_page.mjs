@@ -93,6 +93,59 @@ async function overflow(page) {
   });
 }
 
+/**
+ * Traced figures (pipeline/present/trace.py): reached with the Tab key, their description shows inside the
+ * viewport and names raw rows; Escape hides it while focus stays; hovering shows it too. Checks the first,
+ * a middle and the last figure of the page, and one inside a table, at the current viewport.
+ */
+async function traces(page) {
+  const count = await page.locator(".trace").count();
+  const result = { count, checked: [] };
+  if (count === 0) return result;
+  const tableIndex = await page.evaluate(() => [...document.querySelectorAll(".trace")].findIndex((t) => t.closest("td")));
+  const picks = [...new Set([0, Math.floor(count / 2), count - 1, tableIndex].filter((i) => i >= 0))];
+  for (const index of picks) {
+    const figure = page.locator(".trace").nth(index);
+    await figure.scrollIntoViewIfNeeded();
+    // Focus what comes just before the figure in tab order, then press Tab: the keyboard must reach it.
+    await page.evaluate((i) => {
+      const all = [...document.querySelectorAll("a[href], button, [tabindex]:not([tabindex='-1']), summary")];
+      const target = document.querySelectorAll(".trace")[i];
+      const at = all.indexOf(target);
+      if (at > 0) all[at - 1].focus(); else { document.activeElement && document.activeElement.blur(); }
+    }, index);
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate((i) => document.activeElement === document.querySelectorAll(".trace")[i], index);
+    const shown = await page.evaluate((i) => {
+      const figure = document.querySelectorAll(".trace")[i];
+      const note = figure.querySelector(".trace-note");
+      const box = note.getBoundingClientRect();
+      const described = document.getElementById(figure.getAttribute("aria-describedby"));
+      return {
+        visible: getComputedStyle(note).display !== "none" && box.width > 0,
+        inViewport: box.left >= 0 && box.right <= document.documentElement.clientWidth && box.top >= 0
+          && box.bottom <= document.documentElement.clientHeight,
+        describedByNote: described === note,
+        text: note.textContent,
+        value: figure.firstChild ? figure.firstChild.textContent : "",
+      };
+    }, index);
+    await page.keyboard.press("Escape");
+    const afterEscape = await page.evaluate((i) => {
+      const figure = document.querySelectorAll(".trace")[i];
+      return { hidden: getComputedStyle(figure.querySelector(".trace-note")).display === "none",
+        stillFocused: document.activeElement === figure };
+    }, index);
+    await page.evaluate(() => document.activeElement && document.activeElement.blur());
+    await figure.hover();
+    const onHover = await page.evaluate((i) => getComputedStyle(document.querySelectorAll(".trace")[i]
+      .querySelector(".trace-note")).display !== "none", index);
+    await page.mouse.move(0, 0);
+    result.checked.push({ index, focused, ...shown, ...afterEscape, onHover });
+  }
+  return result;
+}
+
 async function checkPage(context, file, screenshots) {
   const page = await context.newPage();
   const consoleErrors = [];
@@ -124,6 +177,7 @@ async function checkPage(context, file, screenshots) {
     // The numbers behind each diagram sit in closed <details>: open them for the checks.
     await page.evaluate(() => document.querySelectorAll("details").forEach((d) => { d.open = true; }));
     result[`overflow_${name}`] = await overflow(page);
+    result[`traces_${name}`] = await traces(page);
   }
 
   Object.assign(result, await inspect(page));
