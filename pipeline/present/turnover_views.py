@@ -103,7 +103,8 @@ def city_trend(processed: pd.DataFrame, administrations: pd.DataFrame, professio
     rows = turnover.series(processed, profession, name)
     years, rates = rows["year"].tolist(), rows["rate"].tolist()
     png = charts.rate_trend(years, [{"label": ALL_DISTRICTS_LABEL, "rates": rates}])
-    data = pd.DataFrame({"Slutat/anställda": [fmt.ratio(e, h) for e, h in zip(rows["ended"], rows["headcount"])],
+    data = pd.DataFrame({"Slutat/anställda": [trace.figure(fmt.ratio(row["ended"], row["headcount"]), cell_how(row),
+                                                           trace.rows_of(row)) for _, row in rows.iterrows()],
                          "Personalrörlighet": [trace.figure(fmt.percent(row["rate"]), cell_how(row), trace.rows_of(row))
                                                for _, row in rows.iterrows()]},
                         index=pd.Index([str(y) for y in years], name="År"))
