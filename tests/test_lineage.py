@@ -178,6 +178,11 @@ def test_a_reconciliation_row_names_its_claim(processed):
     for row in reconciliation.iloc[::20].itertuples():
         (line,) = lineage.parse(row.raw_rows)["published_claims.csv"]
         assert _raw_row(root, "published_claims.csv", line)["claim_id"] == row.check_id
+    recomputed = reconciliation[reconciliation["description"].str.contains("Recomputed: ended in the table cell")]
+    assert len(recomputed) > 0
+    for row in recomputed.itertuples():  # the turnover rows the figure was recomputed from hold it (or sum to it)
+        lines = lineage.parse(row.raw_rows)["turnover.csv"]
+        assert sum(int(_raw_row(root, "turnover.csv", line)["ended"]) for line in lines) == row.computed
     figures = pipeline.load("key_figures", directory)
     by_check = reconciliation.set_index("check_id")[lineage.COLUMN]
     assert (figures[lineage.COLUMN] == figures["check_id"].map(by_check)).all()
