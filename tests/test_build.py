@@ -109,11 +109,11 @@ def test_researcher_processed_tables_have_the_promised_columns(built_project):
 
     processed = built_project / "data" / "processed"
     mentions = pipeline.load("researcher_mentions", processed)
-    assert list(mentions.columns) == ["question", "alternative", "point", "label", "count", "share"]
+    assert list(mentions.columns) == ["question", "alternative", "point", "label", "count", "share", "raw_rows"]
     assert set(mentions["point"]) == {str(p) for p in range(1, 14)} | {"övrigt", "ej_svar"}
     shares = mentions.groupby(["question", "alternative"])["share"].sum()
     assert ((shares - 1).abs() < 1e-6).all()
     totals = pipeline.load("researcher_point_totals", processed)
-    assert list(totals.columns) == ["question", "point", "label", "mentions"]
+    assert list(totals.columns) == ["question", "point", "label", "mentions", "raw_rows"]
     consultants = pipeline.load("consultants", processed)
-    assert list(consultants.columns) == ["year", "month", "consultants"]
+    assert list(consultants.columns) == ["year", "month", "consultants", "raw_rows"]

@@ -202,6 +202,17 @@ def test_rows_are_matched_by_key_and_compared_cell_by_cell():
         ("borttagen", "year=2016;month=april", "88", "")]
 
 
+def test_raw_rows_are_lineage_not_a_change():
+    # a row inserted above in the raw file moves every line below it: no figure changed
+    old = _frame("year,month,consultants,raw_rows\n2016,april,88,consultants.csv:2\n2017,april,83,consultants.csv:3\n")
+    new = _frame("year,month,consultants,raw_rows\n2015,april,90,consultants.csv:2\n2016,april,88,consultants.csv:3\n"
+                 "2017,april,84,consultants.csv:4\n")
+    found = changes.compare_table(old, new, ["year", "month"], "dataset", "consultants.csv")
+    assert [(c.kind, c.key, c.column, c.old_value, c.new_value) for c in found] == [
+        ("ny", "year=2015;month=april", "consultants", "", "90"),
+        ("revision", "year=2017;month=april", "consultants", "83", "84")]
+
+
 def test_a_sentence_is_paired_with_its_old_self_and_a_new_year_is_new():
     old = [("Antal konsulter", "I november 2017 var de 60."), ("Antal konsulter", "Högst 2016 (100).")]
     new = [("Antal konsulter", "I november 2018 var de 34."), ("Antal konsulter", "Högst 2016 (101)."),

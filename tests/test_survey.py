@@ -184,7 +184,7 @@ def test_the_meta_file_and_the_synthetic_column_say_the_same(tmp_path):
         survey.write_meta(tmp_path, synthetic)
         assert survey.is_synthetic(tmp_path) is synthetic
         written = pipeline.load("survey_shares", tmp_path)
-        assert list(written.columns) == survey.SHARE_COLUMNS and written.columns[-1] == "synthetic"
+        assert list(written.columns) == survey.SHARE_COLUMNS and list(written.columns[-2:]) == ["synthetic", "raw_rows"]
         assert (written["synthetic"] == synthetic).all()
         assert written.drop(columns="synthetic").equals(
             datasets.load("survey_shares", tmp_path).drop(columns="synthetic"))
@@ -270,7 +270,7 @@ def test_every_survey_table_and_diagram_is_labelled_synthetic(built_project):
     assert len(alts) == 3 and all(alt.startswith(LABEL) for alt in alts)
     for folder in (built_project / "data" / "processed", built_project / "output" / "data"):
         written = pd.read_csv(folder / "survey_shares.csv", dtype=str, keep_default_na=False)
-        assert list(written.columns)[-1] == "synthetic" and set(written["synthetic"]) == {"True"}, folder
+        assert list(written.columns)[-2:] == ["synthetic", "raw_rows"] and set(written["synthetic"]) == {"True"}, folder
 
 
 @pytest.fixture(scope="module")

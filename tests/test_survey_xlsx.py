@@ -92,7 +92,12 @@ def test_the_report_is_built_from_the_xlsx_export_and_says_so(xlsx_build, built_
     shares = pd.read_csv(root / "data" / "processed" / "survey_shares.csv")
     demo = pd.read_csv(built_project / "data" / "processed" / "survey_shares.csv")
     assert not shares["synthetic"].any() and demo["synthetic"].all()
-    pd.testing.assert_frame_equal(shares.drop(columns="synthetic"), demo.drop(columns="synthetic"))
+    pd.testing.assert_frame_equal(shares.drop(columns=["synthetic", "raw_rows"]),
+                                  demo.drop(columns=["synthetic", "raw_rows"]))
+    # row N of the sheet is line N of the demo CSV: the same rows, named in the export the build read
+    assert shares["raw_rows"].fillna("").tolist() == [
+        text.replace("survey_responses.csv:", "enkät export.xlsx:") for text in demo["raw_rows"].fillna("")]
+    assert shares["raw_rows"].fillna("").str.startswith("enkät export.xlsx:").sum() > 0
     texts = tree_digest(root / "output")
     for path in texts:
         if path.endswith((".csv", ".json", ".html")):

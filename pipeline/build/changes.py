@@ -41,6 +41,7 @@ import pandas as pd
 from pipeline import formatting as fmt, paths
 from pipeline.errors import InputError
 from pipeline.process.datasets import DATASETS
+from pipeline.process.lineage import COLUMN as LINEAGE
 
 CSV_NAME = "andringar.csv"
 HTML_NAME = "andringar.html"
@@ -58,6 +59,9 @@ AUDIT_FILE = "audit/reconciliation.csv"
 AUDIT_KEY = ["check_id"]
 AUDIT_COLUMNS = ["published", "computed", "status"]  # the audit results; the description is their prose
 AUDIT_DATASET = "reconciliation"  # the same table as the audit file: compared once, as the audit
+# Not compared: raw_rows says where a row came from, not what it says; its lines shift when a row is
+# inserted above in the raw file, which changes no published figure.
+NOT_FIGURES = {LINEAGE}
 
 # A number as the report writes it: digits, thousands separated by a (no-break) space, a decimal comma.
 NUMBER = re.compile(r"\d+(?:[ \u00a0]\d{3}(?!\d))*(?:,\d+)?")
@@ -110,11 +114,12 @@ def compare_table(old: pd.DataFrame, new: pd.DataFrame, key: list[str], part: st
     Rows are matched by ``key`` (by position when it is empty or a key column is missing).
     A row only in ``new`` gives one ``ny`` change per non-empty cell, one only in ``old`` one
     ``borttagen`` per non-empty cell; a cell of a row in both whose text differs is a ``revision``.
+    By default every column but the key and the lineage (``NOT_FIGURES``) is compared.
     """
     if any(c not in old.columns or c not in new.columns for c in key):
         key = []
     if columns is None:
-        columns = [c for c in dict.fromkeys([*new.columns, *old.columns]) if c not in key]
+        columns = [c for c in dict.fromkeys([*new.columns, *old.columns]) if c not in key and c not in NOT_FIGURES]
     old_rows, new_rows = _rows(old, key), _rows(new, key)
     changes = []
     for values, row in new_rows.items():

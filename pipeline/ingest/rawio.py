@@ -33,7 +33,10 @@ from pipeline import paths
 from pipeline.errors import InputError, show, suggestion
 from pipeline.ingest.schemas import RawFile
 
-LINE = "line"  # column holding each row's line number in the file, for messages
+# Column holding each row's line number in the file, for messages and for the processed rows' raw_rows:
+# the 1-based physical line the row begins on (header = line 1; a byte-order mark and CRLF or CR line
+# ends change nothing), the number a text editor shows.
+LINE = "line"
 
 HOW_TO_SAVE = ("Save it from Excel as 'CSV UTF-8 (kommaavgränsad)' or 'CSV (semikolonavgränsad)', or from "
                "LibreOffice as 'Text CSV' with the character set UTF-8.")
@@ -71,13 +74,14 @@ def read_text_table(spec: RawFile, path: Path, data: bytes | None = None) -> pd.
         raise InputError(f"{where}: the file is empty; expected a header line '{','.join(expected)}' and data rows.")
     delimiter = _delimiter(where, text, expected)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows = []  # (line number, cells)
+    rows = []  # (line number, cells): the row's first physical line, where an editor shows it begin
+    end = 0  # the last physical line read so far (a quoted value may spread a row over several)
     try:
         for row in reader:
-            rows.append((reader.line_num, row))
+            rows.append((end + 1, row))
+            end = reader.line_num
     except csv.Error as exc:
-        start = rows[-1][0] + 1 if rows else 1
-        raise InputError(_unreadable(where, text, start, reader.line_num, str(exc), expected, delimiter)) from None
+        raise InputError(_unreadable(where, text, end + 1, reader.line_num, str(exc), expected, delimiter)) from None
     header, trailing = _without_trailing_blanks([unicodedata.normalize("NFC", h).strip() for h in rows[0][1]])
     _check_header(where, header, expected)
     records = []

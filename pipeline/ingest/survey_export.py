@@ -9,8 +9,11 @@ onto the schema of ``data/raw/survey_responses.csv``:
       answers:   {"Instämmer helt": "Stämmer mycket bra", …}
       occasions: {"Hösten <år>": HT<år>, …}
 
-The export is turned into that CSV in memory, row for row (line N of the CSV is row N of
-the sheet), and then read and validated exactly like every raw file: an answer or occasion
+The export is turned into that CSV in memory, row for row: a row of the sheet (or a record of a
+CSV export) starts on the same line of the CSV as its row number (or line) in the export, so that
+the line numbers validation reports and the processed data's ``raw_rows`` name point into the
+export itself (a line break inside a cell becomes a space; a CSV record spread over several lines
+is followed by blank lines, which are skipped). It is then read and validated exactly like every raw file: an answer or occasion
 that no mapping covers, or a respondent twice in one occasion, is refused by the survey's
 suite with the line and column. Columns the schema does not have (names, e-mail addresses,
 time stamps) are dropped here and never read further. Nothing is written to disk.
@@ -32,7 +35,8 @@ def needs_mapping(name: str, data: bytes, mapping: dict) -> bool:
 
 def to_schema_csv(data: bytes, name: str, mapping: dict, columns: list[str], answer_columns: list[str]) -> bytes:
     """The export as a UTF-8, comma-separated CSV with exactly ``columns``, mapped as ``mapping`` says."""
-    rows = _workbook_rows(data, name) if data.startswith(WORKBOOK_MAGIC) else _csv_rows(data, name)
+    numbered = _workbook_rows(data, name) if data.startswith(WORKBOOK_MAGIC) else _csv_rows(data, name)
+    rows = [row for _, row in numbered]
     if not rows:
         raise InputError(f"{name}: the export is empty; expected a header row and one row per respondent.")
     header = [cell.strip() for cell in rows[0]]
@@ -53,8 +57,12 @@ def to_schema_csv(data: bytes, name: str, mapping: dict, columns: list[str], ans
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    for row in rows[1:]:
-        cells = {column: (row[index].strip() if index < len(row) else "") for column, index in where.items()}
+    written = 1  # lines written so far
+    for line, row in numbered[1:]:
+        out.write("\n" * max(0, line - 1 - written))  # blank lines: the record starts on its line
+        written = max(written, line - 1) + 1
+        cells = {column: (_one_line(row[index]).strip() if index < len(row) else "")
+                 for column, index in where.items()}
         for column in answer_columns:
             cells[column] = answers.get(cells[column], cells[column])
         if "occasion" in cells:
@@ -63,8 +71,13 @@ def to_schema_csv(data: bytes, name: str, mapping: dict, columns: list[str], ans
     return out.getvalue().encode("utf-8")
 
 
-def _workbook_rows(data: bytes, name: str) -> list[list[str]]:
-    """The first sheet's cells as text; whole numbers without '.0', dates as ISO dates."""
+def _one_line(cell: str) -> str:
+    """A cell's line breaks as spaces, so that one row of the export is one line of the CSV."""
+    return cell.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+
+
+def _workbook_rows(data: bytes, name: str) -> list[tuple[int, list[str]]]:
+    """(row number, the row's cells as text) of the first sheet; whole numbers without '.0', dates as ISO dates."""
     import openpyxl
 
     try:
@@ -78,10 +91,10 @@ def _workbook_rows(data: bytes, name: str) -> list[list[str]]:
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if number > MAX_ROWS:
                 raise InputError(f"{name}: more than {MAX_ROWS:,} rows; is this the survey export?")
-            rows.append([_text(value) for value in values])
+            rows.append((number, [_text(value) for value in values]))
     finally:
         book.close()
-    while rows and not any(rows[-1]):
+    while rows and not any(rows[-1][1]):
         rows.pop()  # Excel's formatted but empty rows at the end
     return rows
 
@@ -96,8 +109,9 @@ def _text(value) -> str:
     return str(value)
 
 
-def _csv_rows(data: bytes, name: str) -> list[list[str]]:
-    """A CSV export in the dialect it was saved in: UTF-8 (BOM or not) or Windows-1252, ',' or ';'."""
+def _csv_rows(data: bytes, name: str) -> list[tuple[int, list[str]]]:
+    """(first line, cells) of each record of a CSV export in the dialect it was saved in: UTF-8 (BOM or
+    not) or Windows-1252, ',' or ';'. Lines counted as rawio counts them (CRLF or CR is one line end)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -106,12 +120,17 @@ def _csv_rows(data: bytes, name: str) -> list[list[str]]:
         except UnicodeDecodeError:
             raise InputError(f"{name}: neither UTF-8 nor Windows-1252 text; export the survey as .xlsx or as "
                              "CSV UTF-8.") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows, end = [], 0
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for row in reader:
+            rows.append((end + 1, row))
+            end = reader.line_num
     except csv.Error as exc:
         raise InputError(f"{name}: not readable as CSV ({exc}); export the survey as .xlsx instead.") from None
-    while rows and not any(rows[-1]):
+    while rows and not any(rows[-1][1]):
         rows.pop()
-    return rows  # blank rows inside are kept, so that line N stays line N
+    return rows

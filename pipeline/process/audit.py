@@ -35,6 +35,22 @@ class Measure:
     is_percent: bool = False
 
 
+class _Reading(dict):
+    """The processed tables, noting the raw rows (``raw_rows``) of every processed row a measure reads."""
+
+    def __init__(self, tables):
+        super().__init__(tables)
+        self.read: list[str] = []
+
+
+def _note(t, rows) -> None:
+    """Note the raw rows of the processed rows read (a row or a frame); nothing for a plain dict of tables."""
+    if isinstance(t, _Reading):
+        values = [rows.get(lineage.COLUMN)] if isinstance(rows, pd.Series) else (
+            rows[lineage.COLUMN].tolist() if lineage.COLUMN in rows.columns else [])
+        t.read += [v for v in values if isinstance(v, str)]
+
+
 def _one(frame: pd.DataFrame, what: str, **where) -> pd.Series:
     rows = frame
     for column, value in where.items():
@@ -46,8 +62,10 @@ def _one(frame: pd.DataFrame, what: str, **where) -> pd.Series:
 
 def _turnover_cell(column):
     def compute(t, p):
-        return float(_one(t["turnover"], "turnover", profession=p["profession"], administration=p["administration"],
-                          year=p["year"])[column])
+        row = _one(t["turnover"], "turnover", profession=p["profession"], administration=p["administration"],
+                   year=p["year"])
+        _note(t, row)
+        return float(row[column])
     return compute
 
 
@@ -58,17 +76,21 @@ def _district_sum(column):
                     & (rows["administration_type"] == "district")]
         if rows.empty:
             raise NotCheckable(f"no district rows for {p['profession']} {p['year']}")
+        _note(t, rows)
         return float(rows[column].sum())
     return compute
 
 
 def _consultants(t, p):
-    return float(_one(t["consultants"], "consultants", month=p["month"], year=p["year"])["consultants"])
+    row = _one(t["consultants"], "consultants", month=p["month"], year=p["year"])
+    _note(t, row)
+    return float(row["consultants"])
 
 
 def _respondents_count(t, p):
-    return float(_one(t["researcher_respondents"], "respondents", dimension=p["dimension"],
-                      category=p["category"])["count"])
+    row = _one(t["researcher_respondents"], "respondents", dimension=p["dimension"], category=p["category"])
+    _note(t, row)
+    return float(row["count"])
 
 
 def _respondents_total(t, p):
@@ -76,11 +98,15 @@ def _respondents_total(t, p):
     rows = rows[rows["dimension"] == p["dimension"]]
     if rows.empty:
         raise NotCheckable(f"no respondents by {p['dimension']} in the data")
+    _note(t, rows)
     return float(rows["count"].sum())
 
 
 def _respondents_percent(t, p):
-    return float(_one(t["researcher_respondents"], "respondents", dimension="area", category=p["category"])["share"]) * 100
+    row = _one(t["researcher_respondents"], "respondents", dimension="area", category=p["category"])
+    rows = t["researcher_respondents"]
+    _note(t, rows[rows["dimension"] == "area"])  # the share's denominator: every area
+    return float(row["share"]) * 100
 
 
 def _mention_rows(t, p):
@@ -92,16 +118,20 @@ def _mentions_table_total(t, p):
     rows = _mention_rows(t, p)
     if rows.empty:
         raise NotCheckable(f"no table {p['question']} alternative {p['alternative']}")
+    _note(t, rows)
     return float(rows["count"].sum())
 
 
 def _mentions_percent(t, p):
     row = _one(_mention_rows(t, p), "mentions", point=p["point"])
+    _note(t, _mention_rows(t, p))  # the share's denominator: the table's rows
     return float(row["share"]) * 100
 
 
 def _mentions_total(t, p):
-    return float(_one(t["researcher_point_totals"], "point totals", question=p["question"], point=p["point"])["mentions"])
+    row = _one(t["researcher_point_totals"], "point totals", question=p["question"], point=p["point"])
+    _note(t, row)
+    return float(row["mentions"])
 
 
 def _mentions_top_first(t, p):
@@ -110,11 +140,14 @@ def _mentions_top_first(t, p):
     top = rows[rows["count"] == rows["count"].max()]
     if len(top) != 1:
         raise NotCheckable(f"{len(top)} points share the most first mentions")
+    _note(t, rows)
     return float(top.iloc[0]["point"])
 
 
 def _open_answer_count(t, p):
-    return float(_one(t["researcher_open_answers"], "open answers", question=p["question"], category=p["category"])["count"])
+    row = _one(t["researcher_open_answers"], "open answers", question=p["question"], category=p["category"])
+    _note(t, row)
+    return float(row["count"])
 
 
 MEASURES: dict[str, Measure] = {
@@ -155,7 +188,7 @@ def decimals_printed(written: str) -> int:
 
 
 def check(claim: dict, tables: dict[str, pd.DataFrame]) -> dict:
-    """One claim → one reconciliation row."""
+    """One claim → one reconciliation row; ``raw_rows`` holds those of the processed rows its measure read."""
     published = float(claim["published"])
     decimals = decimals_printed(claim.get("published_as_written", claim["published"]))
     base = {"check_id": claim["claim_id"], "source": f"{claim['document']}, {claim['passage']}",
@@ -168,10 +201,12 @@ def check(claim: dict, tables: dict[str, pd.DataFrame]) -> dict:
     measure = MEASURES[measure_name]
     parameters = parse_parameters(claim.get("parameters"))
     label = f"{measure.description} ({claim.get('parameters') or ''})"
+    reading = _Reading(tables)
     try:
-        computed = measure.compute(tables, parameters)
+        computed = measure.compute(reading, parameters)
     except NotCheckable as exc:
         return {**base, "description": f"{quote} {NOT_CHECKABLE}{exc}.", "computed": None, "status": "not_checkable"}
+    base[lineage.COLUMN] = lineage.merge(*reading.read)
     rounded = round_half_up(computed, decimals) if measure.is_percent else computed
     status = "ok" if abs(rounded - published) < 1e-9 else "mismatch"
     shown = round_half_up(computed, max(decimals, 1)) if measure.is_percent else computed
@@ -198,12 +233,13 @@ def reconcile(claims: pd.DataFrame, tables: dict[str, pd.DataFrame],
               source: str = "published_claims.csv") -> pd.DataFrame:
     """The reconciliation table, one row per published claim, in the claims' order.
 
-    ``raw_rows`` names the claim's line in ``source`` (the figures it was recomputed from are in the
-    ``raw_rows`` of the processed rows its measure reads). The published audit file keeps ``COLUMNS``.
+    ``raw_rows`` names the claim's line in ``source`` and the raw rows of the processed rows it was
+    recomputed from (a share: its table's or dimension's rows too). The published audit file keeps ``COLUMNS``.
     """
     rows = [check(claim, tables) for claim in claims.to_dict("records")]
     frame = pd.DataFrame(rows, columns=COLUMNS)
-    frame[lineage.COLUMN] = lineage.per_row(claims, source)
+    frame[lineage.COLUMN] = [lineage.merge(own, row.get(lineage.COLUMN, ""))
+                             for own, row in zip(lineage.per_row(claims, source), rows)]
     return frame
 
 

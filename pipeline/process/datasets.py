@@ -250,7 +250,8 @@ RECONCILIATION = register(Dataset(
         Field("published", "float64", "The figure as published, in the unit the report prints (per cent as 5.2)."),
         Field("computed", "float64", "The recomputed figure in the same unit; empty when not checkable."),
         Field("status", "string", "ok, mismatch or not_checkable."),
-        raw_rows("The claim's line in published_claims.csv."),
+        raw_rows("The claim's line in published_claims.csv, and the raw rows of the processed rows it was "
+                 "recomputed from (for a share also its table's or dimension's rows)."),
     ],
     key=("check_id",)))
 
@@ -347,6 +348,7 @@ KEY_FIGURES = register(Dataset(
         Field("document", "string", "Seed document: 002 (the report) or 003 (Bilaga 4)."),
         Field("section", "string", "The section of the document that prints it."),
         Field("status", "string", "The reconciliation's verdict: ok, mismatch or not_checkable."),
-        raw_rows("The claim's line in published_claims.csv."),
+        raw_rows("The claim's line in published_claims.csv, and the raw rows of the processed rows it was "
+                 "recomputed from (for a share also its table's or dimension's rows)."),
     ],
     key=("check_id",)))

@@ -47,7 +47,7 @@ def section(passage: str) -> str:
 def key_figures(claims: pd.DataFrame, reconciliation: pd.DataFrame) -> pd.DataFrame:
     """One row per key figure, in the box's order, with the published number and the audit's status.
 
-    ``raw_rows`` is the reconciliation's: the claim's line in published_claims.csv.
+    ``raw_rows`` is the reconciliation's: the claim's line and the rows its figure was recomputed from.
     """
     by_claim = claims.set_index("claim_id")
     checks = reconciliation.set_index("check_id")
