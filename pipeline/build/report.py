@@ -196,7 +196,7 @@ def _validate_and_process(progress: Progress, params: config.ReportParams, stage
             _write_results(summary, docs)
         cache.store_tree("validation", key, docs)
     with progress.stage("process", "computing data/processed/"):
-        frames = compute.build(tables, params)
+        frames = compute.build(tables, params, compute.sources(snapshot.export))
         compute.write_all(frames, stage / "data" / "processed", validation.synthetic(snapshot=snapshot))
     return tables, summary, frames
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.ingest import inputs, schemas
+from pipeline.ingest import schemas
 from pipeline.process import (audit, consultants, datasets, key_figures, lineage, reinforcement_team, researcher,
                               survey, turnover)
 from pipeline.config import ReportParams
@@ -27,11 +27,10 @@ def build(tables: dict[str, pd.DataFrame], params: ReportParams,
           files: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:
     """Every processed dataset, computed from the validated raw tables.
 
-    ``files`` names each raw table's file for ``raw_rows`` (``sources``); by default the files of
-    data/raw/ and, when SURVEY= (or report.local.yml) names an export, that export: the one place
-    this reads the environment, as the snapshot of inputs did when it read the export.
+    ``files`` names each raw table's file for ``raw_rows`` (``sources``: the build passes the survey
+    export it read); by default the files of data/raw/.
     """
-    files = files if files is not None else sources(inputs.export_path())
+    files = files if files is not None else sources()
     administrations = tables["administrations"]
     turnover_rows = turnover.tidy(tables["turnover"], administrations, files["turnover"])
     totals = turnover.published_total_checks(tables["turnover"], turnover_rows, administrations, files["turnover"])

@@ -111,9 +111,11 @@ def shares(responses: pd.DataFrame, params, synthetic: bool | None = None,
     recovered from the city total (see ``_complementary``). ``synthetic`` fills the column of that name
     (empty when not given: ``write_meta`` sets it when the build writes the dataset).
 
-    ``raw_rows`` names the lines of ``source`` (the export the build read) of the group's respondents
-    who answered the statement; it is empty where the cell is suppressed, since the number of lines
-    would give away the hidden ``n``.
+    ``raw_rows`` names the lines of ``source`` (the export the build read) of every respondent of the
+    occasion, the same for each cell of it. Not the group's own respondents: their lines, published
+    beside a suppressed cell, would give it away (the city's lines minus the published groups' lines,
+    or the same group's lines for another statement), and the occasion's lines tell no more than the
+    city's published ``n``.
     """
     answers = without_identifiers(responses)
     if lineage.LINE not in answers.columns:
@@ -122,13 +124,11 @@ def shares(responses: pd.DataFrame, params, synthetic: bool | None = None,
                         var_name="statement", value_name="answer").dropna(subset=["answer"])
     long["answer_group"] = long["answer"].map(GROUP_OF_ANSWER)
     long["city"] = CITY
+    occasion_lines = answers.groupby("occasion")[lineage.LINE].agg(lambda numbers: lineage.lines_of(source, numbers.dropna()))
     frames = []
     for group_type, column in [("city", "city"), ("area", "area"), ("administration", "administration")]:
         counts = (long.groupby(["occasion", "statement", column, "answer_group"]).size()
                   .unstack("answer_group").reindex(columns=list(ANSWER_GROUPS)).fillna(0).astype("int64"))
-        lines = long.groupby(["occasion", "statement", column])[lineage.LINE].agg(
-            lambda numbers: lineage.lines_of(source, numbers.dropna()))
-        counts = counts.join(lines.rename(lineage.COLUMN))
         counts = counts.reset_index().rename(columns={column: "group"})
         counts.columns.name = None
         counts["group_type"] = group_type
@@ -141,7 +141,7 @@ def shares(responses: pd.DataFrame, params, synthetic: bool | None = None,
     for group in ANSWER_GROUPS:
         cells[f"{group}_share"] = (cells[group] / cells["n"]).where(~cells["suppressed"]).astype("float64")
     cells["n"] = cells["n"].astype("Int64").mask(cells["suppressed"])
-    cells[lineage.COLUMN] = cells[lineage.COLUMN].where(~cells["suppressed"], "")
+    cells[lineage.COLUMN] = cells["occasion"].map(occasion_lines).fillna("")
     cells["synthetic"] = pd.array([synthetic] * len(cells), dtype="boolean")
     return _ordered(cells)[SHARE_COLUMNS].reset_index(drop=True)
 
