@@ -40,7 +40,8 @@ def points_sentence(points: pd.DataFrame) -> blocks.Text:
 def _published(row) -> str:
     """The key figure as the report prints it ('närmare 500'), the number traced to its claim's raw row."""
     number = fmt.number(row["published"], 0 if float(row["published"]).is_integer() else 1)
-    number = trace.figure(number, f"{row['label']}: {AS_PRINTED} (avsnittet »{row['section']}«)", trace.rows_of(row))
+    number = trace.figure(number, f"{row['label']}: som den tryckta rapporten anger det i avsnittet »{row['section']}«, "
+                                  "ingen beräkning", trace.rows_of(row))
     qualifier = row["qualifier"]
     return f"{qualifier} {number}" if isinstance(qualifier, str) and qualifier else number
 

@@ -10,11 +10,16 @@ from pipeline.present import blocks, charts, contents, trace
 from pipeline.process import consultants
 
 
+def _printed_table() -> str:
+    """The published report's table the counts are typed from, as the registry cites it (its source's last part)."""
+    return contents.source("consultants-table").rstrip(".").rsplit(", ", 1)[-1]
+
+
 def _count(row) -> str:
-    """One count as shown, traced to its raw row: the report's own figure (Tabell 3), passed through."""
+    """One count as shown, traced to its raw row: the report's own figure, passed through."""
     return trace.figure(fmt.number(row["consultants"]),
                         f"Konsulter i {row['month']} {int(row['year'])}: som den tryckta rapporten anger det "
-                        "(Tabell 3), ingen beräkning", trace.rows_of(row))
+                        f"({_printed_table()}), ingen beräkning", trace.rows_of(row))
 
 
 def _wide(rows: pd.DataFrame) -> pd.DataFrame:
