@@ -5,14 +5,15 @@ import shutil
 
 import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import ROOT
 from pipeline import config
 from pipeline.errors import InputError
 from pipeline.ingest import schemas, validation
 from pipeline.present import action_plan_views as views
-from pipeline.present import contents
-from pipeline.process import compute, key_figures, reinforcement_team
+from pipeline.present import contents, trace
+from pipeline.process import compute, key_figures, lineage, reinforcement_team
 
 
 @pytest.fixture(scope="module")
@@ -61,11 +62,11 @@ def test_a_share_row_that_gives_a_count_is_refused():
 
 def test_the_sentences_say_the_derivation_the_lost_decimal_and_the_impossible_share(processed):
     rows = processed["reinforcement_team_survey"]
-    years = views.team_years_sentences(rows).text
+    years = trace.plain(views.team_years_sentences(rows).text)
     assert "19 av 43 (44,2\u00a0%)" in years
     assert "»23,«" in years and "10 av 43 (23,3\u00a0%)" in years
     assert "alla 43 svarande" in years and "6–9 år" in years
-    answers = views.team_answers_sentences(rows).text
+    answers = trace.plain(views.team_answers_sentences(rows).text)
     assert "86,1\u00a0%" in answers and "kan inte komma ur 43 svar" in answers
     assert "37 av 43 är 86,0\u00a0%" in answers and "38 av 43 är 88,4\u00a0%" in answers
     assert "minst 40 av 43 (93,0\u00a0%)" in answers
@@ -73,11 +74,42 @@ def test_the_sentences_say_the_derivation_the_lost_decimal_and_the_impossible_sh
 
 def test_every_x_of_y_in_the_chapter_agrees_with_a_calculator(processed):
     rows = processed["reinforcement_team_survey"]
-    text = views.team_years_sentences(rows).text + " " + views.team_answers_sentences(rows).text
+    text = trace.plain(views.team_years_sentences(rows).text + " " + views.team_answers_sentences(rows).text)
     pairs = re.findall(r"(\d+) av (\d+) (?:\(|är )(\d+,\d) %", text.replace("\u00a0", " "))
     assert len(pairs) >= 7
     for part, whole, share in pairs:
         assert f"{100 * int(part) / int(whole):.1f}".replace(".", ",") == share
+
+
+def _traced(text: str) -> list[tuple[str, str, str]]:
+    return re.findall(f"{trace.OPEN}([^{trace.SEP}]*){trace.SEP}([^{trace.SEP}]*){trace.SEP}([^{trace.CLOSE}]*)"
+                      f"{trace.CLOSE}", text)
+
+
+def test_every_figure_of_the_chapter_names_raw_rows_that_hold_it_and_each_quotient_holds(processed):
+    rows = processed["reinforcement_team_survey"]
+    blocks_shown = [views.team_years_sentences(rows).text, views.team_answers_sentences(rows).text,
+                    views.key_figures_sentence(processed["key_figures"]).text,
+                    views.points_sentence(processed["action_plan_points"]).text]
+    for table in (views.team_years_table(rows), views.team_answers_table(rows),
+                  views.key_figures_table(processed["key_figures"])):
+        blocks_shown += [cell for column in table.shown.columns for cell in table.shown[column]]
+    traced = [figure for text in blocks_shown for figure in _traced(text)]
+    assert len(traced) > 60
+    raw = {}
+    for value, how, rows_read in traced:
+        assert how and rows_read, value
+        for name, lines in lineage.parse(rows_read).items():
+            text = raw.setdefault(name, (ROOT / "data" / "raw" / name).read_text(encoding="utf-8").splitlines())
+            assert all(2 <= line <= len(text) for line in lines), (value, rows_read)
+        for part, whole, share in re.findall(r"(\d+) / (\d+) = (\d+,\d)", how.replace("\u00a0", " ")):
+            assert f"{100 * int(part) / int(whole):.1f}".replace(".", ",") == share, how
+        if "ingen beräkning" in how and value[0].isdigit() and "published_claims.csv" in rows_read:
+            (line,) = lineage.parse(rows_read)["published_claims.csv"]
+            assert f",{value.replace(',', '.')}," in raw["published_claims.csv"][line - 1] + ",", (value, line)
+    counts = {how: value for value, how, _ in traced if how.startswith("Det enda hela antal")}
+    for how, value in counts.items():
+        assert re.search(rf": {value} / 43 = ", how), how
 
 
 def test_the_years_table_shows_the_processed_rows_with_the_registrys_caption(processed):
@@ -85,8 +117,8 @@ def test_the_years_table_shows_the_processed_rows_with_the_registrys_caption(pro
     table = views.team_years_table(rows)
     pd.testing.assert_frame_equal(table.frame, rows[rows["group"] == "years"].reset_index(drop=True))
     assert table.caption == contents.caption("action-plan-team-years-table", n="43")
-    assert table.shown.loc["Summa", "Antal svarande"] == "43"
-    assert table.shown.loc["3–5 år", "Andel av 43"] == "23,3\u00a0%"
+    assert trace.plain(table.shown.loc["Summa", "Antal svarande"]) == "43"
+    assert trace.plain(table.shown.loc["3–5 år", "Andel av 43"]) == "23,3\u00a0%"
     assert "härledda" in table.source
 
 
@@ -106,7 +138,7 @@ def test_the_key_figures_carry_the_reconciliations_verdict(processed):
     shown = table.shown.set_index(table.shown.index)
     assert shown.loc[figures.loc[figures["check_id"] == "K-nov-2016", "label"].iloc[0],
                      "Granskningens utfall"] == "Stämmer med rapportens tabeller"
-    assert (shown["Enligt rapporten"] == "närmare 500").sum() == 1
+    assert (shown["Enligt rapporten"].map(trace.plain) == "närmare 500").sum() == 1
     assert set(figures["status"]) <= {"ok", "mismatch", "not_checkable"}
 
 
@@ -155,7 +187,12 @@ def test_the_chapter_is_in_the_built_report_after_the_researcher_and_before_the_
     html = (built_project / "output" / "report.html").read_text(encoding="utf-8")
     chapter = html.index('class="chapter chapter-action_plan"')
     assert html.index('class="chapter chapter-researcher"') < chapter < html.index('class="chapter chapter-admin-')
-    body = html[chapter:]
+    soup = BeautifulSoup(html[chapter:], "html.parser")
+    for note in soup.select("span.trace-note"):  # a traced figure read as its value
+        note.decompose()
+    for figure in soup.select("span.trace"):
+        figure.unwrap()
+    body = str(soup)
     assert body.count('<ol class="numbered">') == 1
     for entry in ("action-plan-key-figures-table", "action-plan-team-years-table", "action-plan-team-answers-table"):
         assert contents.caption(entry, n="43") in body

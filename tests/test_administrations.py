@@ -4,6 +4,7 @@ import subprocess
 from html import unescape
 
 import pytest
+from bs4 import BeautifulSoup
 
 import pipeline
 from conftest import run_pipeline
@@ -13,8 +14,14 @@ from pipeline import formatting as fmt
 
 
 def _text(path) -> str:
-    """The page's visible text, tags removed, entities resolved."""
-    return unescape(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
+    """The page's visible text, tags removed, entities resolved; a traced figure read as its value, without the
+    description shown on hover."""
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    for note in soup.select("span.trace-note"):
+        note.decompose()
+    for figure in soup.select("span.trace"):
+        figure.unwrap()
+    return unescape(re.sub(r"<[^>]+>", " ", str(soup)))
 
 
 @pytest.fixture(scope="module")

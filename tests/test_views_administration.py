@@ -10,7 +10,7 @@ from pipeline import formatting as fmt
 from pipeline.ingest import validation
 from pipeline.ingest.schemas import PROFESSIONS
 from pipeline.present import administration_views as views
-from pipeline.present import blocks, charts, contents
+from pipeline.present import blocks, charts, contents, trace
 from pipeline.process import administration, compute, survey, turnover
 
 
@@ -37,6 +37,22 @@ def _table(section) -> views.GroupedTable:
     return next(item for item in section if isinstance(item, views.GroupedTable))
 
 
+def _traced(text: str) -> list[tuple[str, str, str]]:
+    """(value, how, raw rows) of each traced figure in ``text``, in order."""
+    return re.findall(f"{trace.OPEN}([^{trace.SEP}]*){trace.SEP}([^{trace.SEP}]*){trace.SEP}([^{trace.CLOSE}]*)"
+                      f"{trace.CLOSE}", text)
+
+
+def _quotient(how: str) -> tuple[int, int, str]:
+    """'… 337 / 1 075 = 31,3 %' → (337, 1075, '31,3 %'): the figures a calculator redoes."""
+    numerator, denominator, shown = re.search(r"([\d\xa0]+) / ([\d\xa0]+) = (.+)$", how).groups()
+    return int(numerator.replace("\xa0", "")), int(denominator.replace("\xa0", "")), shown
+
+
+def _plain(cells) -> list[str]:
+    return [trace.plain(cell) for cell in cells]
+
+
 def _text(block) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", block.html()))
 
@@ -56,10 +72,30 @@ def test_the_page_has_one_table_for_both_professions_holding_the_processed_rows(
         own = turnover.series(rows, profession, name)
         theirs = turnover.series(rows, profession, reference)
         group = profession.capitalize()
-        assert table.shown[(group, "Slutat/anställda")].tolist() == [f"{e}/{h}" for e, h in
-                                                                     zip(own["ended"], own["headcount"])]
-        assert table.shown[(group, "Rörlighet")].tolist() == [fmt.percent(r) for r in own["rate"]]
-        assert table.shown[(group, "Alla stadsdelar")].tolist() == [fmt.percent(r) for r in theirs["rate"]]
+        assert _plain(table.shown[(group, "Slutat/anställda")]) == [f"{e}/{h}" for e, h in
+                                                                    zip(own["ended"], own["headcount"])]
+        assert _plain(table.shown[(group, "Rörlighet")]) == [fmt.percent(r) for r in own["rate"]]
+        assert _plain(table.shown[(group, "Alla stadsdelar")]) == [fmt.percent(r) for r in theirs["rate"]]
+
+
+def test_every_figure_of_the_turnover_table_names_its_raw_rows_and_how_a_calculator_redoes_it(processed):
+    rows, administrations = processed["turnover"], processed["administrations"]
+    name = _first_page(processed)
+    table = _table(_section(processed, name))
+    for profession in PROFESSIONS:
+        group = profession.capitalize()
+        for column, whose in [("Slutat/anställda", name), ("Rörlighet", name),
+                              ("Alla stadsdelar", turnover.all_districts_name(administrations))]:
+            series = turnover.series(rows, profession, whose)
+            for cell, (_, row) in zip(table.shown[(group, column)], series.iterrows()):
+                ((value, how, raw),) = _traced(cell)
+                assert raw == row["raw_rows"] and raw, (column, row["year"])
+                if column == "Slutat/anställda":
+                    assert value == f"{row['ended']}/{row['headcount']}"
+                else:
+                    ended, headcount, shown = _quotient(how)
+                    assert (ended, headcount) == (row["ended"], row["headcount"])
+                    assert shown == value == fmt.percent(ended / headcount)
 
 
 def test_the_table_heads_each_profession_once_over_its_three_columns(processed):
@@ -139,7 +175,7 @@ def _sentences(text: str) -> list[str]:
 def test_the_sentences_follow_the_reports_conventions_on_every_page(processed):
     rows, administrations = processed["turnover"], processed["administrations"]
     for page in administration.pages(administrations).itertuples():
-        texts = [item.text for item in _section(processed, page.name) if isinstance(item, blocks.Text)]
+        texts = [trace.plain(item.text) for item in _section(processed, page.name) if isinstance(item, blocks.Text)]
         assert texts, page.name
         for text in texts:
             for sentence in _sentences(text):
@@ -166,7 +202,8 @@ def test_zero_and_one_employees_are_said_in_words(processed):
                                "på äldreförvaltningen, och ingen slutade under året.")
     last = turnover.series(rows, "biståndshandläggare", "Socialförvaltningen").iloc[-1]
     assert last["ended"] == 0 and last["headcount"] > 1
-    sentence = views.last_year_sentence(rows, administrations, "Socialförvaltningen", "biståndshandläggare")
+    sentence = trace.plain(views.last_year_sentence(rows, administrations, "Socialförvaltningen",
+                                                    "biståndshandläggare"))
     assert f"slutade ingen av de {last['headcount']} tillsvidareanställda biståndshandläggarna" in sentence
 
 
@@ -192,8 +229,11 @@ def test_the_chapter_shows_the_facts_as_the_sentence_and_the_page_also_as_the_pr
     pd.testing.assert_frame_equal(table.frame, expected)
     row = expected.iloc[0]
     for column, shown in zip(administration.FACT_COLUMNS, table.shown["Värde"]):
-        assert shown.endswith(views.fact_value(column, row[column]))
+        assert trace.plain(shown).endswith(views.fact_value(column, row[column]))
         assert shown in sentence.text, column
+        ((value, how, raw),) = _traced(shown)
+        assert raw == facts["raw_rows"].iloc[0] and raw.startswith("district_facts.csv:")
+        assert "som den tryckta rapporten anger det" in how and "ingen beräkning" in how
     assert table.caption == contents.caption("administration-facts-table", name=name)
     assert _text(report_only).strip() == f"Källa: {table.source}"
     assert '<div class="page-only">' in block.html() and '<div class="report-only">' in block.html()
@@ -225,7 +265,11 @@ def test_the_survey_table_shows_the_administrations_processed_shares_labelled_sy
     assert table.synthetic and table.source == contents.source("administration-survey-table", synthetic=True)
     assert blocks.SYNTHETIC_LABEL in table.html()
     first = expected.iloc[0]
-    assert table.shown.iloc[0, 0] == f"{fmt.percent(first['positive_share'])} ({first['n']})"
+    assert trace.plain(table.shown.iloc[0, 0]) == f"{fmt.percent(first['positive_share'])} ({first['n']})"
+    (share, how, raw), (answers, counted, raw_answers) = _traced(table.shown.iloc[0, 0])
+    positive, n, shown = _quotient(how)
+    assert n == first["n"] and shown == share == fmt.percent(positive / n)
+    assert raw == raw_answers == first["raw_rows"] and answers == str(first["n"]) and "räknade i rådata" in counted
 
 
 def test_the_survey_caption_places_a_central_administration_with_pa(processed):

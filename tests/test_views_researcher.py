@@ -8,9 +8,9 @@ import pytest
 from conftest import ROOT
 from pipeline import config, formatting as fmt
 from pipeline.ingest import validation
-from pipeline.present import audit_views, blocks, consultants_views, contents
+from pipeline.present import audit_views, blocks, consultants_views, contents, trace
 from pipeline.present import researcher_views as views
-from pipeline.process import audit, compute, researcher
+from pipeline.process import audit, compute, consultants, lineage, researcher
 
 
 @pytest.fixture(scope="module")
@@ -167,15 +167,28 @@ def test_the_consultants_table_and_diagram_show_the_processed_rows(processed):
     assert table.caption.startswith(f"{contents.number('consultants-table')}. ")
     assert figure.caption.startswith(f"{contents.number('consultants-diagram')}. ")
     assert table.source == figure.source == contents.source("consultants-table")
+    for _, row in rows.iterrows():
+        cell = table.shown.loc[str(row["year"]), consultants.MONTH_LABEL[row["month"]]]
+        assert cell == figure.data.loc[str(row["year"]), consultants.MONTH_LABEL[row["month"]]]
+        value, how, raw = cell.strip(trace.OPEN + trace.CLOSE).split(trace.SEP)
+        assert value == str(row["consultants"]) and raw == row["raw_rows"] and raw.startswith("consultants.csv:")
+        assert f"({contents.source('consultants-table').rstrip('.').split(', ')[-1]}), ingen beräkning" in how
 
 
 def test_the_consultants_sentences_give_the_november_counts(processed):
     rows = processed["consultants"]
-    sentences = consultants_views.summary_sentences(rows)
+    traced = consultants_views.summary_sentences(rows)
+    sentences = [trace.plain(sentence) for sentence in traced]
     november = rows[rows["month"] == "november"].sort_values("year")
-    first = november.iloc[0]
+    first, last = november.iloc[0], november.iloc[-1]
     assert sentences[0].startswith(f"I verksamheterna arbetade {first['consultants']} konsulter i november {first['year']}")
-    assert consultants_views.summary(processed["consultants"]).text == " ".join(sentences)
+    assert consultants_views.summary(processed["consultants"]).text == " ".join(traced)
+    # the change: its raw rows are the two Novembers', and its computation is the one the sentence rounds
+    change = traced[1].split(trace.OPEN)[-1].rstrip(".").rstrip(trace.CLOSE)
+    shown, how, raw = change.split(trace.SEP)
+    assert raw == lineage.merge(first["raw_rows"], last["raw_rows"])
+    percent = round(100 * abs(last["consultants"] - first["consultants"]) / first["consultants"])
+    assert f"/ {first['consultants']} = " in how and shown.endswith(f" {percent} procent")
 
 
 def test_the_audit_counts_table_shows_the_checks_it_counts(processed):

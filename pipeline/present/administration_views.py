@@ -17,9 +17,9 @@ from markupsafe import Markup, escape
 
 from pipeline import formatting as fmt
 from pipeline.ingest.schemas import PROFESSIONS
-from pipeline.present import blocks, charts, contents
-from pipeline.present.turnover_views import trend_alt, trend_sentence
-from pipeline.process import administration, turnover
+from pipeline.present import blocks, charts, contents, trace
+from pipeline.present.turnover_views import cell_how, trend_alt, trend_sentence
+from pipeline.process import administration, lineage, turnover
 
 FACT_LABEL = {
     "inhabitants": "Invånare",
@@ -117,9 +117,14 @@ def fact_value(column: str, value) -> str:
 
 
 def _fact(facts: pd.Series, column: str) -> str:
-    """A fact with 'ca' in front where the report has it."""
+    """A fact with 'ca' in front where the report has it, traced to its raw row (it is the report's own figure)."""
     prefix = "ca " if column in administration.approximate_columns(facts) else ""
-    return prefix + fact_value(column, facts[column])
+    shown = fact_value(column, facts[column])
+    if shown == fmt.EN_DASH:
+        return prefix + shown
+    how = (f"{FACT_LABEL[column]}, {facts['administration']}: som den tryckta rapporten anger det i avsnittet om "
+           f"{facts['administration']}, ingen beräkning")
+    return prefix + trace.figure(shown, how, trace.rows_of(facts))
 
 
 def facts_sentence(facts: pd.Series) -> str:
@@ -187,14 +192,58 @@ def _years_phrase(years: list[int], of: int) -> str:
     return f"{count} av {total} år"
 
 
+COUNT_WHAT = {"ended": "Slutade", "headcount": "Tillsvidareanställda"}
+
+
+def _where_when(row) -> str:
+    """'biståndshandläggare, Bromma, år 2018'; the all-districts row as 'alla stadsdelar'."""
+    name = "alla stadsdelar" if row["administration_type"] == turnover.ALL_DISTRICTS else row["administration"]
+    return f"{row['profession']}, {name}, år {int(row['year'])}"
+
+
+def _count(row, column: str) -> str:
+    """A turnover count as shown, traced: a row's own value in the raw data, or the sum of the districts' rows."""
+    rows = trace.rows_of(row)
+    what = f"{COUNT_WHAT[column]}, {_where_when(row)}"
+    how = (trace.summed(what, rows, "stadsdelarnas") if row["administration_type"] == turnover.ALL_DISTRICTS
+           else f"{what}: värdet i rådata, ingen beräkning")
+    return trace.figure(fmt.number(row[column]), how, rows)
+
+
+def _ratio(row) -> str:
+    """'4/26' as shown, traced: who ended and who were employed, as the raw data (or the districts' sum) has them."""
+    rows = trace.rows_of(row)
+    what = f"Slutade / tillsvidareanställda, {_where_when(row)}"
+    if row["administration_type"] == turnover.ALL_DISTRICTS:
+        how = trace.summed(what, rows, "stadsdelarnas")
+    else:
+        how = (f"{what}: {fmt.number(row['ended'])} slutade av {fmt.number(row['headcount'])} "
+               "tillsvidareanställda, värdena i rådata")
+    return trace.figure(fmt.ratio(row["ended"], row["headcount"]), how, rows)
+
+
+def _rate(row) -> str:
+    """A rate as shown, traced ('4 / 26 = 15,4 %'); a year without a row stays as it is shown."""
+    if row is None or not isinstance(row.get(lineage.COLUMN), str):
+        return fmt.percent(row["rate"]) if row is not None else fmt.EN_DASH
+    return trace.figure(fmt.percent(row["rate"]), cell_how(row), trace.rows_of(row))
+
+
+def _by_year(rows: pd.DataFrame, years: list[int]) -> list:
+    """The row of each year in ``years`` (one administration's series), or None where it has none."""
+    indexed = {int(y): row for y, row in rows.set_index("year", drop=False).iterrows()}
+    return [indexed.get(int(y)) for y in years]
+
+
 def last_year_sentence(rows: pd.DataFrame, administrations: pd.DataFrame, name: str, profession: str) -> str:
     """The last year's turnover against all districts ('År <år> slutade 14 av 38 …'); zero and one said in words."""
     own = turnover.series(rows, profession, name)
-    reference = turnover.series(rows, profession, turnover.all_districts_name(administrations)).set_index("year")
+    reference = turnover.series(rows, profession, turnover.all_districts_name(administrations)).set_index("year",
+                                                                                                          drop=False)
     last = own.iloc[-1]
     year, ended, headcount = int(last["year"]), int(last["ended"]), int(last["headcount"])
     where = place(administrations, name)
-    compared = fmt.percent(reference.loc[year, "rate"])
+    compared = _rate(reference.loc[year])
     if headcount == 0:
         return (f"År {year} fanns inga tillsvidareanställda {profession} {where} vid årets början, så ingen "
                 "rörlighet kan beräknas.")
@@ -203,10 +252,10 @@ def last_year_sentence(rows: pd.DataFrame, administrations: pd.DataFrame, name: 
                    f"År {year} fanns en enda tillsvidareanställd {profession} {where}, och ingen slutade under året.")
         return f"{outcome} I alla stadsdelar sammantaget var personalrörligheten {compared}."
     if ended == 0:
-        return (f"År {year} slutade ingen av de {fmt.number(headcount)} tillsvidareanställda {_definite(profession)} "
+        return (f"År {year} slutade ingen av de {_count(last, 'headcount')} tillsvidareanställda {_definite(profession)} "
                 f"{where}, medan personalrörligheten i alla stadsdelar sammantaget var {compared}.")
-    return (f"År {year} slutade {fmt.number(ended)} av {fmt.number(headcount)} tillsvidareanställda {profession} "
-            f"{where} ({fmt.percent(last['rate'])}), jämfört med {compared} i alla stadsdelar sammantaget.")
+    return (f"År {year} slutade {_count(last, 'ended')} av {_count(last, 'headcount')} tillsvidareanställda "
+            f"{profession} {where} ({_rate(last)}), jämfört med {compared} i alla stadsdelar sammantaget.")
 
 
 def turnover_sentences(rows: pd.DataFrame, administrations: pd.DataFrame, name: str, profession: str,
@@ -238,6 +287,12 @@ def _reference_rates(rows: pd.DataFrame, administrations: pd.DataFrame, professi
     return reference["rate"].reindex(years).tolist()
 
 
+def _reference_cells(rows: pd.DataFrame, administrations: pd.DataFrame, profession: str, years: list[int]) -> list[str]:
+    """All districts' rate for each year, traced, as a cell shows it."""
+    reference = turnover.series(rows, profession, turnover.all_districts_name(administrations))
+    return [_rate(row) for row in _by_year(reference, years)]
+
+
 def turnover_figure(rows: pd.DataFrame, administrations: pd.DataFrame, name: str, part: int, profession: str,
                     published: bool, top: float | None = None) -> blocks.Figure:
     """One profession's diagram (entry ``administration-trend``), lettered by ``part``, the all-districts line
@@ -258,9 +313,9 @@ def turnover_figure(rows: pd.DataFrame, administrations: pd.DataFrame, name: str
            + " " + trend_alt(REFERENCE_LABEL, years, reference))
     source = contents.source("administration-trend", table=contents.TURNOVER_SOURCE_TABLE[profession])
     # the numbers behind it, for a screen (print has them in the page's table)
-    data = pd.DataFrame({"Slutat/anställda": [fmt.ratio(e, h) for e, h in zip(own["ended"], own["headcount"])],
-                         "Rörlighet": [fmt.percent(r) for r in rates],
-                         REFERENCE_LABEL: [fmt.percent(r) for r in reference]},
+    data = pd.DataFrame({"Slutat/anställda": [_ratio(row) for _, row in own.iterrows()],
+                         "Rörlighet": [_rate(row) for _, row in own.iterrows()],
+                         REFERENCE_LABEL: _reference_cells(rows, administrations, profession, years)},
                         index=pd.Index([str(y) for y in years], name="År"))
     return blocks.Figure(turnover_rows(rows, administrations, name, profession), png, alt, caption, source, data)
 
@@ -279,13 +334,12 @@ def turnover_table(rows: pd.DataFrame, administrations: pd.DataFrame, name: str)
     years = sorted(set(turnover_rows(rows, administrations, name)["year"].astype(int)))
     columns = {}
     for profession in order:
-        own = turnover.series(rows, profession, name).set_index("year").reindex(years)
+        own = _by_year(turnover.series(rows, profession, name), years)
         group = profession.capitalize()
-        columns[(group, "Slutat/anställda")] = [fmt.EN_DASH if pd.isna(e) else fmt.ratio(e, h)
-                                                for e, h in zip(own["ended"], own["headcount"])]
-        columns[(group, "Rörlighet")] = [fmt.percent(r) for r in own["rate"]]
-        columns[(group, REFERENCE_LABEL)] = [fmt.percent(r)
-                                             for r in _reference_rates(rows, administrations, profession, years)]
+        columns[(group, "Slutat/anställda")] = [fmt.EN_DASH if row is None or pd.isna(row["ended"]) else _ratio(row)
+                                                for row in own]
+        columns[(group, "Rörlighet")] = [_rate(row) for row in own]
+        columns[(group, REFERENCE_LABEL)] = _reference_cells(rows, administrations, profession, years)
     shown = pd.DataFrame(columns, index=pd.Index([str(y) for y in years], name="År"))
     return GroupedTable(turnover_rows(rows, administrations, name), shown,
                         _caption("administration-turnover-table", administrations, name,
@@ -317,16 +371,29 @@ def survey_block(shares: pd.DataFrame, synthetic: bool, name: str, statements: d
         return blocks.Text(f"Det finns inga enkätsvar från {shown_name}.")
     occasions = list(dict.fromkeys(rows["occasion"]))
     grid = pd.DataFrame(index=[statements.get(s, s) for s in dict.fromkeys(rows["statement"])], columns=occasions)
-    for r in rows.itertuples():
-        cell = f"färre än {survey_min_respondents} svar" if bool(r.suppressed) else (
-            f"{fmt.percent(r.positive_share)} ({fmt.number(r.n)})")
-        grid.loc[statements.get(r.statement, r.statement), r.occasion] = cell
+    for _, r in rows.iterrows():
+        cell = f"färre än {survey_min_respondents} svar" if bool(r["suppressed"]) else _survey_cell(
+            r, shown_name, statements.get(r["statement"], r["statement"]))
+        grid.loc[statements.get(r["statement"], r["statement"]), r["occasion"]] = cell
     caption = (_caption("administration-survey-table", administrations, name) if administrations is not None
                else contents.caption("administration-survey-table", name=name))
     table = blocks.Table(rows.reset_index(drop=True), grid.fillna(fmt.EN_DASH), caption.rstrip(".") + " (antal svar).",
                          contents.source("administration-survey-table", synthetic=synthetic),
                          row_header="Påstående", synthetic=synthetic, css="admin-survey")
     return blocks.Group([blocks.Text(SURVEY_CAUTION, css="lead-in"), table])
+
+
+def _survey_cell(row, shown_name: str, statement: str) -> str:
+    """'61,5 % (13)', each figure traced: the share as positive answers / answers, the answers counted in the raw data."""
+    rows = trace.rows_of(row)
+    n = int(row["n"])
+    positive = round(float(row["positive_share"]) * n)
+    whose = f"påståendet »{statement}«, {shown_name}, {row['occasion']}"
+    share = trace.figure(fmt.percent(row["positive_share"]),
+                         f"Svar »Stämmer mycket bra« eller »Stämmer ganska bra« av alla svar på {whose}: "
+                         + trace.quotient(positive, n, fmt.percent(row["positive_share"])), rows)
+    answers = trace.figure(fmt.number(n), f"Antal svar på {whose}, räknade i rådata", rows)
+    return f"{share} ({answers})"
 
 
 def survey_for_pages(processed_dir) -> tuple[pd.DataFrame, bool, dict[str, str]]:
