@@ -8,9 +8,9 @@ import pytest
 from conftest import ROOT
 from pipeline import config, formatting as fmt
 from pipeline.ingest import validation
-from pipeline.present import audit_views, blocks, consultants_views, contents
+from pipeline.present import audit_views, blocks, consultants_views, contents, trace
 from pipeline.present import researcher_views as views
-from pipeline.process import audit, compute, researcher
+from pipeline.process import audit, compute, lineage, researcher
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,7 @@ def test_a_figure_the_published_text_states_differently_has_a_footnote_to_the_au
     notes = views.Footnotes()
     for question in researcher.QUESTION_LABEL:
         sentence, footnotes = views.ranked_sentence(totals, mentions, question, differences, notes).items
-        printed = re.findall(r"punkt (\d+) [^(]*\((\d+) gånger(?:<sup>(\d+)</sup>)?\)", sentence.html())
+        printed = re.findall(r"punkt (\d+) [^(]*\((\d+) gånger(?:<sup>(\d+)</sup>)?\)", trace.plain(sentence.text))
         assert len(printed) == 4
         own = differences[differences["question"] == question].set_index("point")
         notes_html = footnotes.html()
@@ -131,7 +131,7 @@ def test_a_printed_percentage_that_is_not_count_over_rows_is_noted_under_its_tab
     tables = list(views.all_alternative_tables(mentions, processed["researcher_table_totals"],
                                                processed["reconciliation"]))
     notes = [(t, m) for t in tables for m in re.finditer(
-        r"anger (\d+,\d)\xa0% för ([^,]+), men det är (\d+) av (\d+) \((\d+,\d)\xa0%\)", t.source)]
+        r"anger (\d+,\d)\xa0% för ([^,]+), men det är (\d+) av (\d+) \((\d+,\d)\xa0%\)", trace.plain(t.source))]
     assert len(notes) == 2
     for table, match in notes:
         published, _, count, rows, computed = match.groups()
@@ -209,3 +209,26 @@ def test_the_reconciliation_page_is_a_standalone_page_with_every_check(processed
     assert f"Källa: {contents.source('audit-reconciliation-sheet')}" in html
     assert html.count('<th scope="row">') == len(reconciliation)
     assert '<a href="reconciliation.csv">reconciliation.csv</a>' in html
+
+
+TRACED = re.compile(f"{trace.OPEN}([^{trace.SEP}]*){trace.SEP}([^{trace.SEP}]*){trace.SEP}([^{trace.CLOSE}]*){trace.CLOSE}")
+
+
+def test_the_respondents_and_a_table_per_alternative_are_traced_to_their_rows(processed):
+    rows = processed["researcher_respondents"]
+    area = rows[rows["dimension"] == "area"]
+    table = views.respondents_table(rows)
+    for (_, row), (_, cells) in zip(area.iterrows(), table.shown.iterrows()):
+        value, how, raw = TRACED.fullmatch(cells["Antal"]).groups()
+        assert value == fmt.number(row["count"]) and raw == row["raw_rows"] and "ingen beräkning" in how
+        value, how, raw = TRACED.fullmatch(cells["Procent"]).groups()
+        assert f"{fmt.number(row['count'])} / {fmt.number(area['count'].sum())} = {value}" in how
+        assert raw == lineage.merge(*area["raw_rows"])
+    value, how, _ = TRACED.fullmatch(table.shown.loc["Totalt", "Antal"]).groups()
+    assert how.endswith(" + ".join(fmt.number(c) for c in area["count"]) + f" = {value}")
+    mentions = processed["researcher_mentions"]
+    table = views.alternative_table(mentions, processed["researcher_table_totals"], "storsta_behov", 2)
+    own = mentions[(mentions["question"] == "storsta_behov") & (mentions["alternative"] == 2)]
+    value, how, raw = TRACED.fullmatch(table.shown.loc["Total", "Antal"]).groups()
+    assert value == fmt.number(own["count"].sum()) and raw == lineage.merge(*own["raw_rows"])
+    assert f"summan av tabellens {len(own)} rader" in how
