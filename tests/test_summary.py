@@ -25,8 +25,8 @@ def _squash(text: str) -> str:
 
 def _plain(html_text: str) -> str:
     """The text a reader reads: traced figures' descriptions (shown only on hover or focus) left out."""
-    html_text = re.sub(r'<span class="trace-note"[^>]*>.*?</span>', "", html_text)
-    html_text = re.sub(r'<span class="trace"[^>]*>([^<]*)</span>', r"\1", html_text)
+    html_text = re.sub(r'<span[^>]*\bclass="trace-note"[^>]*>.*?</span>', "", html_text)
+    html_text = re.sub(r'<span[^>]*\bclass="trace"[^>]*>([^<]*)</span>', r"\1", html_text)
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html_text)).split())
 
 

@@ -99,8 +99,8 @@ def test_norrmalm_rinkeby_kista_and_kungsholmen_are_among_the_highest(shares):
 
 def _without_descriptions(page: str) -> str:
     """The page's sentences as a reader reads them: each traced figure's value without its description."""
-    page = re.sub(r'<span class="trace-note"[^>]*>.*?</span>', "", page)
-    return re.sub(r'<span class="trace"[^>]*>([^<]*)</span>', r"\1", page)
+    page = re.sub(r'<span[^>]*\bclass="trace-note"[^>]*>.*?</span>', "", page)
+    return re.sub(r'<span[^>]*\bclass="trace"[^>]*>([^<]*)</span>', r"\1", page)
 
 
 def test_the_sentences_quote_the_computed_shares(built_project, shares):
