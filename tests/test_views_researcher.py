@@ -91,7 +91,7 @@ def test_a_figure_the_published_text_states_differently_has_a_footnote_to_the_au
         printed = re.findall(r"punkt (\d+) [^(]*\((\d+) gånger(?:<sup>(\d+)</sup>)?\)", trace.plain(sentence.text))
         assert len(printed) == 4
         own = differences[differences["question"] == question].set_index("point")
-        notes_html = footnotes.html()
+        notes_html = "".join(f'<p class="source">{trace.plain(str(note.text))}</p>' for note in footnotes)
         for point, count, marker in printed:
             if point in own.index:
                 assert marker and int(count) == own.loc[point, "computed"], (point, sentence.text)
@@ -103,7 +103,7 @@ def test_a_figure_the_published_text_states_differently_has_a_footnote_to_the_au
                 assert not marker, (point, sentence.text)
         figure = views.ranked_diagram(totals, question, differences)
         for point, row in own.iterrows():
-            assert f"punkt {point} ({row['published']} i stället för {row['computed']})" in figure.source
+            assert f"punkt {point} ({row['published']} i stället för {row['computed']})" in trace.plain(figure.source)
     assert len(notes.notes) == sum(
         1 for q in researcher.QUESTION_LABEL for p in researcher.ranked(totals, q)["point"].head(4)
         if ((differences["question"] == q) & (differences["point"] == p)).any())

@@ -108,10 +108,13 @@ def _differences(differences: pd.DataFrame, question: str) -> dict[str, pd.Serie
     return {str(row["point"]): row for _, row in rows.iterrows()}
 
 
-def _difference_note(row: pd.Series) -> str:
+def _difference_note(row: pd.Series, total=None) -> str:
+    """The footnote for a point the published text counts differently; ``total`` (its row of
+    ``researcher.ranked``) traces the tables' sum."""
     documents = str(row["documents"])
+    computed = fmt.number(row["computed"]) if total is None else mentions_figure(total)
     return (f"{documents[0].upper()}{documents[1:]} anger i sin text {fmt.number(row['published'])} gånger för punkt "
-            f"{row['point']}, men raderna i följeforskarens tabeller ger tillsammans {fmt.number(row['computed'])}. "
+            f"{row['point']}, men raderna i följeforskarens tabeller ger tillsammans {computed}. "
             f"Se avsnittet ”{AUDIT_CHAPTER}”.")
 
 
@@ -174,11 +177,12 @@ def ranked_diagram(totals: pd.DataFrame, question: str, differences: pd.DataFram
     data.index.name = "Punkt"
     source = contents.source(entry)
     differing = _differences(differences, question)
+    own = {str(row["point"]): row for _, row in rows.iterrows()}
     shown = [(p, differing[p]) for p in rows["point"].astype(str) if p in differing]
     if shown:
         source += (" Den publicerade texten anger andra antal för "
                    + fmt.join_words([f"punkt {p} ({fmt.number(r['published'])} i stället för "
-                                     f"{fmt.number(r['computed'])})" for p, r in shown])
+                                     f"{mentions_figure(own[p])})" for p, r in shown])
                    + f"; se avsnittet ”{AUDIT_CHAPTER}”.")
     return blocks.Figure(rows, png, alt, caption, source, data)
 
@@ -196,7 +200,7 @@ def ranked_sentence(totals: pd.DataFrame, mentions: pd.DataFrame, question: str,
     start = len(notes.notes)
     parts = []
     for _, r in top.iterrows():
-        marker = notes.mark(_difference_note(differing[str(r["point"])])) if str(r["point"]) in differing else ""
+        marker = notes.mark(_difference_note(differing[str(r["point"])], r)) if str(r["point"]) in differing else ""
         parts.append(Markup("punkt {} {} ({} gånger{})").format(r["point"], f"{r['label'][0].lower()}{r['label'][1:]}",
                                                                 mentions_figure(r), marker))
     listed = Markup(", ").join(parts[:-1]) + Markup(" och ") + parts[-1] if len(parts) > 1 else Markup("").join(parts)
