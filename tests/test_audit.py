@@ -138,7 +138,7 @@ def test_the_passage_is_named_in_words_without_line_numbers(source, shown):
 
 
 def test_the_mismatches_table_shows_quotes_passages_figures_and_verdicts_but_no_ids_or_markup():
-    from pipeline.present import audit_views
+    from pipeline.present import audit_views, trace
 
     reconciliation = _checks(["ok", "mismatch", "mismatch", "not_checkable"], descriptions=[
         "»a« Recomputed: x (a=1).",
@@ -149,7 +149,7 @@ def test_the_mismatches_table_shows_quotes_passages_figures_and_verdicts_but_no_
     assert table.frame["check_id"].tolist() == ["X1-code", "X2-code"]  # the ids stay in the data
     assert list(table.shown.index) == ["»punkt 6 administrativt stöd (47 ggr)«",
                                        "»följeforskaren följt arbetet … i 5 terminer«"]
-    assert table.shown.to_dict("list") == {"Var": ["Rapporten, Tabell 1"] * 2, "Publicerat": ["1", "2"],
+    assert table.shown.map(trace.plain).to_dict("list") == {"Var": ["Rapporten, Tabell 1"] * 2, "Publicerat": ["1", "2"],
                                            "Beräknat": ["2", "3"], "Utfall": ["avviker", "avviker"]}
     html = table.html()
     for code in ["X1-code", "rad 398", "*", "Recomputed", "mismatch", "question="]:
@@ -175,3 +175,24 @@ def test_the_reconciliation_page_is_swedish_and_the_csv_keeps_the_codes(tmp_path
     assert written["status"].tolist() == ["ok", "mismatch", "not_checkable"]
     assert written["check_id"].tolist() == ["X0-code", "X1-code", "X2-code"]
     assert written["source"].tolist() == ["002, Tabell 1 (rad 398)"] * 3
+
+
+def test_the_audit_figures_are_traced_to_the_checks_rows_and_the_page_shows_none():
+    from pipeline.present import audit_views, trace
+
+    reconciliation = _checks(["ok", "mismatch", "not_checkable"], descriptions=[
+        "»a« Recomputed: consultants counted (month=november;year=2016).",
+        "»b« Recomputed: mentions over alternatives 1–3 (question=kommit_langst;point=6).",
+        "»c« Not checkable: no data."]).assign(raw_rows=["published_claims.csv:2", "published_claims.csv:3",
+                                                         "published_claims.csv:4"])
+    cells = audit_views.checks_shown(reconciliation)
+    computed = cells["Beräknat"].iloc[1]
+    assert trace.plain(computed) == "2" and computed != "2"
+    assert "punktens omnämnanden som alternativ 1–3 (kommit längst, 6)" in computed
+    assert computed.endswith("published_claims.csv:3" + trace.CLOSE)
+    assert trace.OPEN not in cells["Beräknat"].iloc[2]  # nothing recomputed, nothing traced
+    sentence = audit_views.counts_paragraph(reconciliation).text
+    assert trace.plain(sentence).startswith("Avstämningen omfattar 3 publicerade uppgifter: 1 stämmer")
+    assert "published_claims.csv:2-4" in sentence and "published_claims.csv:3" + trace.CLOSE in sentence
+    page = audit_views.page(reconciliation, "Titel")
+    assert 'class="trace' not in page and not trace.leftover(page)

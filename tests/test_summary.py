@@ -24,6 +24,9 @@ def _squash(text: str) -> str:
 
 
 def _plain(html_text: str) -> str:
+    """The text a reader reads: traced figures' descriptions (shown only on hover or focus) left out."""
+    html_text = re.sub(r'<span[^>]*\bclass="trace-note"[^>]*>.*?</span>', "", html_text)
+    html_text = re.sub(r'<span[^>]*\bclass="trace"[^>]*>([^<]*)</span>', r"\1", html_text)
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html_text)).split())
 
 
@@ -213,3 +216,26 @@ def test_the_summary_follows_the_data_to_a_later_year():
                          "consultants": [50, 40, 30]})
     text = _plain(summary_views.consultants_paragraph(rows).html())
     assert "från 40 i november 2030 till 30 i november 2031, en minskning med 25 procent" in text
+
+
+def test_the_summary_traces_its_figures_as_the_chapters_do():
+    """A figure the summary shares with a chapter carries the chapter's description and raw rows."""
+    from pipeline.ingest import validation
+    from pipeline.present import researcher_views, survey_views, trace
+    from pipeline.process import compute, survey
+
+    processed = compute.build(validation.validate_all(config.load())[0], config.load())
+    shares = processed["survey_shares"]
+    pooled = survey.all_statements(shares, "city")
+    text = summary_views.survey_paragraph(shares, True).text
+    for row in (pooled.iloc[0], pooled.iloc[-1]):
+        assert survey_views.pooled_share(shares, row, "city", True) in text
+    assert "survey_responses.csv är syntetiska demonstrationsdata" in text
+    respondents = processed["researcher_respondents"]
+    text = summary_views.researcher_paragraph(respondents, processed["researcher_point_totals"]).text
+    assert researcher_views.respondents_total(respondents[respondents["dimension"] == "area"]) in text
+    rows = processed["consultants"]
+    text = summary_views.consultants_paragraph(rows).text
+    november = rows[rows["month"] == "november"].sort_values("year")
+    assert f"consultants.csv:{november['raw_rows'].iloc[0].split(':')[1]}" in text
+    assert trace.plain(text) != text and trace.OPEN not in trace.plain(text)

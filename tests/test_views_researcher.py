@@ -88,10 +88,10 @@ def test_a_figure_the_published_text_states_differently_has_a_footnote_to_the_au
     notes = views.Footnotes()
     for question in researcher.QUESTION_LABEL:
         sentence, footnotes = views.ranked_sentence(totals, mentions, question, differences, notes).items
-        printed = re.findall(r"punkt (\d+) [^(]*\((\d+) gånger(?:<sup>(\d+)</sup>)?\)", sentence.html())
+        printed = re.findall(r"punkt (\d+) [^(]*\((\d+) gånger(?:<sup>(\d+)</sup>)?\)", trace.plain(sentence.text))
         assert len(printed) == 4
         own = differences[differences["question"] == question].set_index("point")
-        notes_html = footnotes.html()
+        notes_html = "".join(f'<p class="source">{trace.plain(str(note.text))}</p>' for note in footnotes)
         for point, count, marker in printed:
             if point in own.index:
                 assert marker and int(count) == own.loc[point, "computed"], (point, sentence.text)
@@ -103,7 +103,7 @@ def test_a_figure_the_published_text_states_differently_has_a_footnote_to_the_au
                 assert not marker, (point, sentence.text)
         figure = views.ranked_diagram(totals, question, differences)
         for point, row in own.iterrows():
-            assert f"punkt {point} ({row['published']} i stället för {row['computed']})" in figure.source
+            assert f"punkt {point} ({row['published']} i stället för {row['computed']})" in trace.plain(figure.source)
     assert len(notes.notes) == sum(
         1 for q in researcher.QUESTION_LABEL for p in researcher.ranked(totals, q)["point"].head(4)
         if ((differences["question"] == q) & (differences["point"] == p)).any())
@@ -131,7 +131,7 @@ def test_a_printed_percentage_that_is_not_count_over_rows_is_noted_under_its_tab
     tables = list(views.all_alternative_tables(mentions, processed["researcher_table_totals"],
                                                processed["reconciliation"]))
     notes = [(t, m) for t in tables for m in re.finditer(
-        r"anger (\d+,\d)\xa0% för ([^,]+), men det är (\d+) av (\d+) \((\d+,\d)\xa0%\)", t.source)]
+        r"anger (\d+,\d)\xa0% för ([^,]+), men det är (\d+) av (\d+) \((\d+,\d)\xa0%\)", trace.plain(t.source))]
     assert len(notes) == 2
     for table, match in notes:
         published, _, count, rows, computed = match.groups()
@@ -196,7 +196,7 @@ def test_the_audit_counts_table_shows_the_checks_it_counts(processed):
     table = audit_views.counts_table(reconciliation)
     pd.testing.assert_frame_equal(table.frame, reconciliation[["check_id", "status"]].reset_index(drop=True))
     counts = table.frame["status"].value_counts()
-    shown = [int(v.replace("\u00a0", "").replace(" ", "")) for v in table.shown["Antal"]]
+    shown = [int(trace.plain(v).replace("\u00a0", "").replace(" ", "")) for v in table.shown["Antal"]]
     assert shown == [int(counts.get(s, 0)) for s in audit.STATUSES] + [len(reconciliation)]
     assert table.caption == contents.caption("audit-counts-table")
     assert table.source == contents.source("audit-counts-table")
@@ -222,3 +222,26 @@ def test_the_reconciliation_page_is_a_standalone_page_with_every_check(processed
     assert f"Källa: {contents.source('audit-reconciliation-sheet')}" in html
     assert html.count('<th scope="row">') == len(reconciliation)
     assert '<a href="reconciliation.csv">reconciliation.csv</a>' in html
+
+
+TRACED = re.compile(f"{trace.OPEN}([^{trace.SEP}]*){trace.SEP}([^{trace.SEP}]*){trace.SEP}([^{trace.CLOSE}]*){trace.CLOSE}")
+
+
+def test_the_respondents_and_a_table_per_alternative_are_traced_to_their_rows(processed):
+    rows = processed["researcher_respondents"]
+    area = rows[rows["dimension"] == "area"]
+    table = views.respondents_table(rows)
+    for (_, row), (_, cells) in zip(area.iterrows(), table.shown.iterrows()):
+        value, how, raw = TRACED.fullmatch(cells["Antal"]).groups()
+        assert value == fmt.number(row["count"]) and raw == row["raw_rows"] and "ingen beräkning" in how
+        value, how, raw = TRACED.fullmatch(cells["Procent"]).groups()
+        assert f"{fmt.number(row['count'])} / {fmt.number(area['count'].sum())} = {value}" in how
+        assert raw == lineage.merge(*area["raw_rows"])
+    value, how, _ = TRACED.fullmatch(table.shown.loc["Totalt", "Antal"]).groups()
+    assert how.endswith(" + ".join(fmt.number(c) for c in area["count"]) + f" = {value}")
+    mentions = processed["researcher_mentions"]
+    table = views.alternative_table(mentions, processed["researcher_table_totals"], "storsta_behov", 2)
+    own = mentions[(mentions["question"] == "storsta_behov") & (mentions["alternative"] == 2)]
+    value, how, raw = TRACED.fullmatch(table.shown.loc["Total", "Antal"]).groups()
+    assert value == fmt.number(own["count"].sum()) and raw == lineage.merge(*own["raw_rows"])
+    assert f"summan av tabellens {len(own)} rader" in how

@@ -7,9 +7,9 @@ import pytest
 
 from pipeline import config, formatting as fmt
 from pipeline.ingest import validation
-from pipeline.present import blocks, charts, contents
+from pipeline.present import blocks, charts, contents, trace
 from pipeline.present import survey_views as views
-from pipeline.process import compute, survey
+from pipeline.process import compute, lineage, survey
 
 MIN = config.load().survey_min_respondents
 
@@ -48,8 +48,8 @@ def test_the_city_table_shows_each_city_row_and_its_shares(shares):
     shown = table.shown.set_index("Mättillfälle", append=True)
     for row in table.frame.itertuples():
         cells = shown.loc[(survey.STATEMENT_SHORT[row.statement], row.occasion)]
-        assert cells["Positiva"] == fmt.percent(row.positive_share)
-        assert cells["Antal svar"] == fmt.number(row.n)
+        assert trace.plain(cells["Positiva"]) == fmt.percent(row.positive_share)
+        assert trace.plain(cells["Antal svar"]) == fmt.number(row.n)
 
 
 def test_the_administration_table_lists_every_administration_of_the_processed_rows(shares):
@@ -93,10 +93,11 @@ def _sentences(text: str) -> list[str]:
 
 
 def _summaries(shares, synthetic: bool) -> dict[str, str]:
-    return {"statements": views.statements(shares, synthetic).items[1].text,
-            "city": views.city_summary(shares, synthetic).text,
-            "areas": views.area_summary(shares, synthetic).text,
-            "administrations": views.administration_summary(shares, MIN, synthetic).text}
+    """The summaries' text as a reader reads it (each traced figure as its value)."""
+    return {"statements": trace.plain(views.statements(shares, synthetic).items[1].text),
+            "city": trace.plain(views.city_summary(shares, synthetic).text),
+            "areas": trace.plain(views.area_summary(shares, synthetic).text),
+            "administrations": trace.plain(views.administration_summary(shares, MIN, synthetic).text)}
 
 
 def test_the_survey_diagrams_carry_the_label_in_the_image_above_the_plot(shares, monkeypatch):
@@ -161,3 +162,41 @@ def test_changes_in_percentage_points_hold_under_a_calculator(shares):
                 assert (direction == "ökning") is (last > first), sentence
                 found += 1
     assert found >= 3
+
+
+# ----------------------------------------------------------------------------- traced figures
+
+TRACED = re.compile(f"{trace.OPEN}([^{trace.SEP}]*){trace.SEP}([^{trace.SEP}]*){trace.SEP}([^{trace.CLOSE}]*){trace.CLOSE}")
+
+
+def test_a_city_cell_is_traced_to_its_answers_rows_and_its_quotient(shares):
+    table = views.city_table(shares, True)
+    row = table.frame.iloc[0]
+    cells = table.shown.iloc[0]
+    value, how, rows = TRACED.fullmatch(cells["Positiva"]).groups()
+    assert value == fmt.percent(row["positive_share"])
+    positive = int(fmt.round_half_up(float(row["positive_share"]) * float(row["n"]), 0))
+    assert f"{fmt.number(positive)} / {fmt.number(row['n'])} = {value}" in how
+    assert rows == row["raw_rows"] and lineage.count(rows) == row["n"]  # one raw line per answer
+    assert "survey_responses.csv är syntetiska demonstrationsdata" in how
+    _, how, _ = TRACED.fullmatch(views.city_table(shares, False).shown.iloc[0]["Positiva"]).groups()
+    assert "syntetisk" not in how
+
+
+def test_every_shown_survey_figure_is_traced_and_its_rows_are_the_groups(shares):
+    for entry_id, (block, _) in _shown(shares).items():
+        grid = block.shown if isinstance(block, blocks.Table) else block.data
+        for value in grid.drop(columns=["Mättillfälle"], errors="ignore").to_numpy().ravel():
+            if trace.plain(value) in (fmt.EN_DASH, blocks.stacked(fmt.EN_DASH, "")):
+                continue
+            found = TRACED.findall(value)
+            assert found, (entry_id, value)
+            for _, _, rows in found:
+                assert set(lineage.parse(rows)) == {"survey_responses.csv"}, entry_id
+    pooled = survey.all_statements(shares, "area").iloc[0]
+    text = views.pooled_share(shares, pooled, "area", True)
+    value, how, rows = TRACED.fullmatch(text).groups()
+    cells = shares[(shares["group_type"] == "area") & (shares["group"] == pooled["group"])
+                   & (shares["occasion"] == pooled["occasion"])]
+    assert rows == lineage.merge(*cells["raw_rows"]) and value == fmt.percent(pooled["positive_share"])
+    assert f"{fmt.number(pooled['positive'])} / {fmt.number(pooled['n'])}" in how

@@ -9,8 +9,8 @@ import pandas as pd
 from markupsafe import Markup
 
 from pipeline import formatting as fmt
-from pipeline.present import blocks, charts, contents
-from pipeline.process import researcher
+from pipeline.present import blocks, charts, contents, trace
+from pipeline.process import lineage, researcher
 
 AREA_LABEL = {"Okänt": "Okänt", "BOU": "Barn och unga (BOU)", "Ek": "Ekonomiskt bistånd (Ek)",
               "Funk": "Funktionsnedsättning (Funk)", "Psyk": "Socialpsykiatri (Psyk)",
@@ -46,14 +46,61 @@ class Footnotes:
                              for number, note in enumerate(self.notes, 1) if number > start])
 
 
+# ----------------------------------------------------------------------------- traced figures
+
+AS_PRINTED = "ingen beräkning"
+
+
+def respondents_count(row) -> str:
+    """A category's respondents as the researcher's report gives them, traced to its raw row."""
+    where = "Tabell 1" if row["dimension"] == "area" else "texten före Tabell 1"
+    label = AREA_LABEL.get(row["category"], row["category"]) if row["dimension"] == "area" else row["category"]
+    how = f"Svarande, {label.lower() if row['dimension'] == 'role' else label}: som följeforskarens rapport anger det ({where}), {AS_PRINTED}"
+    return trace.figure(fmt.number(row["count"]), how, trace.rows_of(row))
+
+
+def respondents_total(area: pd.DataFrame) -> str:
+    """All respondents: the sum of the areas' counts, as a reader adds them up."""
+    terms = " + ".join(fmt.number(c) for c in area["count"])
+    total = fmt.number(area["count"].sum())
+    return trace.figure(total, f"Svarande totalt, summan av verksamhetsområdena: {terms} = {total}",
+                        trace.rows_of(area))
+
+
+def mentions_figure(row, words: str = "") -> str:
+    """A point's mentions over alternatives 1–3 (a row of ``researcher.ranked``), traced to its table rows."""
+    rows = trace.rows_of(row)
+    what = f"Omnämnanden av punkt {row['point']} som alternativ 1, 2 och 3"
+    return trace.figure(f"{fmt.number(row['mentions'])}{words}", trace.summed(what, rows, "tabellernas"), rows)
+
+
+def mention_count(row, words: str = "") -> str:
+    """A row of a table per alternative (``researcher_mentions``) as printed; a blank cell was read as 0."""
+    point = str(row["point"])
+    name = f"Punkt {point}" if point.isdigit() else researcher.EXTRA_LABEL.get(point, point)
+    how = (f"{name} som alternativ {int(row['alternative'])}: som följeforskarens tabell anger det, "
+           f"{AS_PRINTED}")
+    if int(row["count"]) == 0:
+        how += " (en tom cell läses som 0)"
+    return trace.figure(f"{fmt.number(row['count'])}{words}", how, trace.rows_of(row))
+
+
 def _area_words(category: str) -> str:
     """'Barn och unga (BOU)' → 'verksamhetsområdet Barn och unga', for running text."""
     label = re.sub(r" \([^)]*\)$", "", AREA_LABEL.get(category, category))
     return f"verksamhetsområdet {label}" if category != "Okänt" else "okänt verksamhetsområde"
 
 
-def _answers(count: int) -> str:
-    return f"{fmt.number(count)} svar" if count else "inga svar"
+def _answers(row) -> str:
+    """'12 svar' (the count traced to its row) or 'inga svar'."""
+    return mention_count(row, " svar") if int(row["count"]) else "inga svar"
+
+
+def _without(text: str, rows: str) -> str:
+    """The raw rows of ``text`` that are not among ``rows``: a printed total's own line."""
+    left, taken = lineage.parse(text), lineage.parse(rows)
+    return lineage.text({name: [line for line in lines if line not in taken.get(name, [])]
+                         for name, lines in left.items()})
 
 
 def _differences(differences: pd.DataFrame, question: str) -> dict[str, pd.Series]:
@@ -61,10 +108,13 @@ def _differences(differences: pd.DataFrame, question: str) -> dict[str, pd.Serie
     return {str(row["point"]): row for _, row in rows.iterrows()}
 
 
-def _difference_note(row: pd.Series) -> str:
+def _difference_note(row: pd.Series, total=None) -> str:
+    """The footnote for a point the published text counts differently; ``total`` (its row of
+    ``researcher.ranked``) traces the tables' sum."""
     documents = str(row["documents"])
+    computed = fmt.number(row["computed"]) if total is None else mentions_figure(total)
     return (f"{documents[0].upper()}{documents[1:]} anger i sin text {fmt.number(row['published'])} gånger för punkt "
-            f"{row['point']}, men raderna i följeforskarens tabeller ger tillsammans {fmt.number(row['computed'])}. "
+            f"{row['point']}, men raderna i följeforskarens tabeller ger tillsammans {computed}. "
             f"Se avsnittet ”{AUDIT_CHAPTER}”.")
 
 
@@ -81,25 +131,32 @@ def _alternative_pairs(mentions: pd.DataFrame) -> list[tuple[str, int]]:
 def respondents_table(rows: pd.DataFrame) -> blocks.Table:
     """Respondents per area, with percent and total (entry ``researcher-respondents-table``)."""
     area = rows[rows["dimension"] == "area"].reset_index(drop=True)
-    shown = pd.DataFrame({"Antal": [fmt.number(c) for c in area["count"]],
-                          "Procent": [fmt.percent(s) for s in area["share"]]},
+    total, everyone = int(area["count"].sum()), trace.rows_of(area)
+    shown = pd.DataFrame({"Antal": [respondents_count(row) for _, row in area.iterrows()],
+                          "Procent": [trace.figure(fmt.percent(row["share"]), f"Andel av de svarande, "
+                                                   f"{AREA_LABEL.get(row['category'], row['category'])}: "
+                                                   f"{trace.quotient(row['count'], total, fmt.percent(row['share']))}",
+                                                   everyone) for _, row in area.iterrows()]},
                          index=[AREA_LABEL.get(c, c) for c in area["category"]])
-    shown.loc["Totalt"] = [fmt.number(area["count"].sum()), fmt.percent(1.0)]
+    shown.loc["Totalt"] = [respondents_total(area),
+                           trace.figure(fmt.percent(1.0), f"Alla svarande: {trace.quotient(total, total, fmt.percent(1.0))}",
+                                        everyone)]
     source = contents.source("researcher-respondents-table") + " Procent och totalt är beräknade från antalen."
     return blocks.Table(area, shown, contents.caption("researcher-respondents-table"), source,
                         row_header="Verksamhetsområde", row_css={"Totalt": "total"})
 
 
 def respondents_sentence(rows: pd.DataFrame) -> blocks.Text:
-    roles = rows[rows["dimension"] == "role"].set_index("category")["count"]
+    roles = {row["category"]: row for _, row in rows[rows["dimension"] == "role"].iterrows()}
     area = rows[rows["dimension"] == "area"]
-    text = f"Enkäten besvarades av {fmt.number(area['count'].sum())} personer"
-    if {"chefer", "medarbetare"} <= set(roles.index):
-        text += f", {fmt.number(roles['chefer'])} chefer och {fmt.number(roles['medarbetare'])} medarbetare"
+    text = f"Enkäten besvarades av {respondents_total(area)} personer"
+    if {"chefer", "medarbetare"} <= set(roles):
+        text += (f", {respondents_count(roles['chefer'])} chefer och "
+                 f"{respondents_count(roles['medarbetare'])} medarbetare")
     largest = area.loc[area["count"].idxmax()]
     smallest = area[area["category"] != "Okänt"].loc[lambda f: f["count"].idxmin()]
-    text += (f". Flest svar kom från {_area_words(largest['category'])} ({fmt.number(largest['count'])} svar) "
-             f"och minst från {_area_words(smallest['category'])} ({fmt.number(smallest['count'])} svar).")
+    text += (f". Flest svar kom från {_area_words(largest['category'])} ({respondents_count(largest)} svar) "
+             f"och minst från {_area_words(smallest['category'])} ({respondents_count(smallest)} svar).")
     return blocks.Text(text)
 
 
@@ -116,15 +173,16 @@ def ranked_diagram(totals: pd.DataFrame, question: str, differences: pd.DataFram
            + "; ".join(f"punkt {r.point} {r.label} ({fmt.number(r.mentions)})" for r in top.itertuples())
            + f". Minst: punkt {rows.iloc[-1]['point']} ({fmt.number(rows.iloc[-1]['mentions'])}).")
     caption = contents.caption(entry, part=_questions().index(question), question=researcher.QUESTION_LABEL[question])
-    data = pd.DataFrame({"Omnämnanden": [fmt.number(v) for v in rows["mentions"]]}, index=labels)
+    data = pd.DataFrame({"Omnämnanden": [mentions_figure(row) for _, row in rows.iterrows()]}, index=labels)
     data.index.name = "Punkt"
     source = contents.source(entry)
     differing = _differences(differences, question)
+    own = {str(row["point"]): row for _, row in rows.iterrows()}
     shown = [(p, differing[p]) for p in rows["point"].astype(str) if p in differing]
     if shown:
         source += (" Den publicerade texten anger andra antal för "
                    + fmt.join_words([f"punkt {p} ({fmt.number(r['published'])} i stället för "
-                                     f"{fmt.number(r['computed'])})" for p, r in shown])
+                                     f"{mentions_figure(own[p])})" for p, r in shown])
                    + f"; se avsnittet ”{AUDIT_CHAPTER}”.")
     return blocks.Figure(rows, png, alt, caption, source, data)
 
@@ -141,14 +199,14 @@ def ranked_sentence(totals: pd.DataFrame, mentions: pd.DataFrame, question: str,
     differing = _differences(differences, question)
     start = len(notes.notes)
     parts = []
-    for r in top.itertuples():
-        marker = notes.mark(_difference_note(differing[str(r.point)])) if str(r.point) in differing else ""
-        parts.append(Markup("punkt {} {} ({} gånger{})").format(r.point, f"{r.label[0].lower()}{r.label[1:]}",
-                                                                fmt.number(r.mentions), marker))
+    for _, r in top.iterrows():
+        marker = notes.mark(_difference_note(differing[str(r["point"])], r)) if str(r["point"]) in differing else ""
+        parts.append(Markup("punkt {} {} ({} gånger{})").format(r["point"], f"{r['label'][0].lower()}{r['label'][1:]}",
+                                                                mentions_figure(r), marker))
     listed = Markup(", ").join(parts[:-1]) + Markup(" och ") + parts[-1] if len(parts) > 1 else Markup("").join(parts)
     text = (Markup("Oftast nämnda över de tre alternativen är ") + listed + Markup(". ")
             + Markup("Som första alternativ nämns punkt {} oftast, av {} svarande.").format(
-                first["point"], fmt.number(first["count"])))
+                first["point"], mention_count(first)))
     return blocks.Group([blocks.Text(text), notes.block(start)])
 
 
@@ -170,27 +228,42 @@ def alternative_table(mentions: pd.DataFrame, table_totals: pd.DataFrame, questi
     entry = "researcher-alternatives-table"
     rows = mentions[(mentions["question"] == question) & (mentions["alternative"] == alternative)].reset_index(drop=True)
     index = [f"{p}. {l}" if p.isdigit() else l for p, l in zip(rows["point"], rows["label"])]
-    shown = pd.DataFrame({"Antal": [fmt.number(c) for c in rows["count"]],
-                          "Procent": [fmt.percent(s) for s in rows["share"]]}, index=index)
+    everyone, summed = trace.rows_of(rows), int(rows["count"].sum())
+    what = f"{researcher.QUESTION_LABEL[question].rstrip('?')}, alternativ {alternative}"
+
+    def share(row) -> str:
+        shown_share = fmt.percent(row["share"])
+        return trace.figure(shown_share, f"{row['label']}, alternativ {alternative}: "
+                                         f"{trace.quotient(row['count'], summed, shown_share)} (tabellens rader)", everyone)
+
+    shown = pd.DataFrame({"Antal": [mention_count(row) for _, row in rows.iterrows()],
+                          "Procent": [share(row) for _, row in rows.iterrows()]}, index=index)
     total = table_totals[(table_totals["question"] == question) & (table_totals["alternative"] == alternative)].iloc[0]
-    shown.loc["Total"] = [fmt.number(rows["count"].sum()), fmt.percent(1.0)]
+    sum_figure = trace.figure(fmt.number(summed), trace.summed(what, everyone, "tabellens"), everyone)
+    shown.loc["Total"] = [sum_figure, trace.figure(fmt.percent(1.0), trace.quotient(summed, summed, fmt.percent(1.0)),
+                                                   everyone)]
+    printed_rows = _without(total[lineage.COLUMN] if isinstance(total.get(lineage.COLUMN), str) else "", everyone)
     note = " Procent är beräknade från antalen."
     if int(total["printed_total"]) != int(total["computed_total"]):
-        note += (f" Den publicerade tabellen anger totalt {fmt.number(total['printed_total'])}, men raderna ger "
-                 f"tillsammans {fmt.number(total['computed_total'])}.")
+        printed = trace.figure(fmt.number(total["printed_total"]),
+                               f"Total som följeforskarens tabell anger den, {AS_PRINTED}", printed_rows)
+        note += (f" Den publicerade tabellen anger totalt {printed}, men raderna ger "
+                 f"tillsammans {sum_figure}.")
     if percent_differences is not None:
         here = percent_differences[(percent_differences["question"] == question)
                                    & (percent_differences["alternative"] == alternative)]
         for row in here.itertuples():
             label = researcher.EXTRA_LABEL.get(row.point, f"punkt {row.point}")
-            count = int(rows.loc[rows["point"] == row.point, "count"].iloc[0])
+            own = rows[rows["point"] == row.point].iloc[0]
+            computed = f"{fmt.number(row.computed, 1)}{fmt.NBSP}%"
+            computed = trace.figure(computed, f"{own['label']}, alternativ {alternative}: "
+                                              f"{trace.quotient(own['count'], summed, computed)}", everyone)
             note += (f" Den publicerade tabellen anger {fmt.number(row.published, 1)}{fmt.NBSP}% för {label}, men det "
-                     f"är {fmt.number(count)} av {fmt.number(rows['count'].sum())} "
-                     f"({fmt.number(row.computed, 1)}{fmt.NBSP}%).")
+                     f"är {mention_count(own)} av {sum_figure} ({computed}).")
     swapped = researcher.LABELS_SWAPPED_AS_PRINTED.get((question, alternative))
     if swapped:
         a, b = swapped
-        count_of = rows.set_index("point")["count"]
+        count_of = {row["point"]: row for _, row in rows.iterrows()}
         label_of = rows.set_index("point")["label"]
         note += (f" I den publicerade tabellen står etiketterna för punkt {a} och {b} i varandras rader: raden "
                  f"numrerad {a} heter där ”{label_of[b]}” och raden numrerad {b} ”{label_of[a]}”. Här står "
@@ -213,7 +286,10 @@ def open_answers_table(rows: pd.DataFrame, question: str) -> blocks.Table:
     entry = "researcher-open-answers-table"
     selected = rows[rows["question"] == question].sort_values("count", ascending=False, kind="stable")
     selected = selected.reset_index(drop=True)
-    shown = pd.DataFrame({"Antal gånger nämnt": [fmt.number(c) for c in selected["count"]]},
+    shown = pd.DataFrame({"Antal gånger nämnt": [
+        trace.figure(fmt.number(row["count"]), f"Temat ”{row['category']}”: som följeforskarens rapport anger det, "
+                                               f"{AS_PRINTED}", trace.rows_of(row))
+        for _, row in selected.iterrows()]},
                          index=selected["category"].tolist())
     caption = contents.caption(entry, part=_open_questions(rows).index(question),
                                question=OPEN_QUESTION_LABEL.get(question, question))

@@ -15,8 +15,8 @@ import pandas as pd
 from markupsafe import Markup
 
 from pipeline import formatting as fmt
-from pipeline.present import blocks
-from pipeline.process import audit, consultants, researcher, survey, turnover
+from pipeline.present import audit_views, blocks, researcher_views, survey_views, trace, turnover_views
+from pipeline.process import audit, consultants, lineage, researcher, survey, turnover
 
 PROFESSIONS = ["biståndshandläggare", "socialsekreterare"]
 # The chapters the summary points to: run key → the chapter's heading (its notebook's h2).
@@ -53,13 +53,19 @@ def change_in_points(first: float, last: float) -> float:
     return fmt.round_half_up(printed_percent(last) - printed_percent(first), 1)
 
 
-def change_clause(first: float, last: float) -> str:
-    """', en minskning med 7,3 procentenheter' (or an increase); empty when the printed rates are equal."""
+def change_clause(first: float, last: float, rows: str = "", how: str | None = None) -> str:
+    """', en minskning med 7,3 procentenheter' (or an increase); empty when the printed rates are equal.
+
+    With ``rows`` (both rates' raw rows) the points are traced as the difference of the two rates, or
+    as ``how`` says (the survey's description, which says its rows are synthetic)."""
     points = change_in_points(first, last)
     if points == 0:
         return ""
     word = "en minskning" if points < 0 else "en ökning"
-    return f", {word} med {fmt.number(abs(points), 1)}{fmt.NBSP}procentenheter"
+    amount = f"{fmt.number(abs(points), 1)}{fmt.NBSP}procentenheter"
+    if rows:
+        amount = trace.figure(amount, how or trace.difference(first, last), rows)
+    return f", {word} med {amount}"
 
 
 def change_in_percent(first: int, last: int) -> int:
@@ -91,18 +97,39 @@ def district_extremes(processed: pd.DataFrame, profession: str) -> dict | None:
     return {"year": year, "low": low, "high": high, "districts": len(latest)}
 
 
+def _rows_of(frame) -> str:
+    """``trace.rows_of``, or no rows for data without lineage (rows a test builds by hand)."""
+    if hasattr(frame, "columns") and lineage.COLUMN not in frame.columns:
+        return ""
+    return trace.rows_of(frame)
+
+
+def _rate(row) -> str:
+    """A turnover rate traced as the turnover chapter traces it (``turnover_views.cell_how``)."""
+    return trace.figure(fmt.percent(row["rate"]), turnover_views.cell_how(row), _rows_of(row))
+
+
+def _count(row, column: str) -> str:
+    """One administration's 'ended' or 'headcount' as the raw row gives it."""
+    what = "Slutade" if column == "ended" else "Tillsvidareanställda"
+    how = (f"{what}, {row['profession']}, {row['administration']}, år {int(row['year'])}: som personalstatistiken "
+           "anger det, ingen beräkning")
+    return trace.figure(fmt.number(row[column]), how, _rows_of(row))
+
+
 def _where(rows: pd.DataFrame) -> str:
     """'i Bromma med 2 av 40 (5,0 %)'; 'i A (1 av 20) och B (2 av 40), alla med 5,0 %' when tied."""
-    ordered = sorted(rows.itertuples(), key=lambda r: fmt.sort_key(r.administration))
-    rate = fmt.percent(ordered[0].rate)
-    if all(int(r.ended) == 0 for r in ordered):
+    ordered = sorted((row for _, row in rows.iterrows()), key=lambda r: fmt.sort_key(r["administration"]))
+    if all(int(r["ended"]) == 0 for r in ordered):
         if len(ordered) == 1:
-            return f"i {ordered[0].administration}, där ingen av {fmt.number(ordered[0].headcount)} slutade"
-        return f"i {fmt.join_words([r.administration for r in ordered])}, där ingen slutade"
+            return f"i {ordered[0]['administration']}, där ingen av {_count(ordered[0], 'headcount')} slutade"
+        return f"i {fmt.join_words([r['administration'] for r in ordered])}, där ingen slutade"
     if len(ordered) == 1:
         r = ordered[0]
-        return f"i {r.administration} med {fmt.number(r.ended)} av {fmt.number(r.headcount)} ({rate})"
-    named = [f"{r.administration} ({fmt.number(r.ended)} av {fmt.number(r.headcount)})" for r in ordered]
+        return f"i {r['administration']} med {_count(r, 'ended')} av {_count(r, 'headcount')} ({_rate(r)})"
+    named = [f"{r['administration']} ({_count(r, 'ended')} av {_count(r, 'headcount')})" for r in ordered]
+    rate = trace.figure(fmt.percent(ordered[0]["rate"]),
+                        "; ".join(turnover_views.cell_how(r) for r in ordered), _rows_of(rows))
     return f"i {fmt.join_words(named)}, {'båda' if len(ordered) == 2 else 'alla'} med {rate}"
 
 
@@ -115,15 +142,19 @@ def turnover_sentences(processed: pd.DataFrame, administrations: pd.DataFrame, p
         sentences.append(f"För {profession} finns inga jämförbara uppgifter för alla stadsdelar sedan år "
                          f"{reference_year}.")
     else:
-        clause = change_clause(change["from_rate"], change["to_rate"])
+        series = turnover.series(processed, profession, turnover.all_districts_name(administrations))
+        first = series[series["year"] == change["from_year"]].iloc[0]
+        last = series[series["year"] == change["to_year"]].iloc[0]
+        clause = change_clause(change["from_rate"], change["to_rate"],
+                               _rows_of(series[series["year"].isin([change["from_year"], change["to_year"]])]))
         if clause:
             sentences.append(
                 f"Personalrörligheten bland {profession} i alla stadsdelar gick från "
-                f"{fmt.percent(change['from_rate'])} år {change['from_year']} till {fmt.percent(change['to_rate'])} "
+                f"{_rate(first)} år {change['from_year']} till {_rate(last)} "
                 f"år {change['to_year']}{clause}.")
         else:
             sentences.append(
-                f"Personalrörligheten bland {profession} i alla stadsdelar var {fmt.percent(change['from_rate'])} "
+                f"Personalrörligheten bland {profession} i alla stadsdelar var {_rate(first)} "
                 f"både år {change['from_year']} och år {change['to_year']}.")
     extremes = district_extremes(processed, profession)
     if extremes is not None and extremes["districts"] > 1:
@@ -155,21 +186,35 @@ def november_change(rows: pd.DataFrame) -> dict | None:
             "to_year": int(last["year"]), "to_count": int(last["consultants"])}
 
 
+def _consultants(rows: pd.DataFrame, year: int) -> str:
+    """The November count of ``year``, traced to its raw row."""
+    row = consultants.month_series(rows, "november").set_index("year").loc[year]
+    return trace.figure(fmt.number(row["consultants"]),
+                        f"Konsulter i november {year}: som räkningen anger det, ingen beräkning", _rows_of(row))
+
+
 def consultants_paragraph(rows: pd.DataFrame) -> blocks.Text:
     change = november_change(rows)
     if change is None:
         sentence = "Antalet konsulter har inte räknats i november."
     elif change["from_year"] == change["to_year"]:
-        sentence = (f"Antalet konsulter i verksamheterna var {fmt.number(change['to_count'])} i november "
+        sentence = (f"Antalet konsulter i verksamheterna var {_consultants(rows, change['to_year'])} i november "
                     f"{change['to_year']}.")
     elif change["from_count"] == 0 or change["from_count"] == change["to_count"]:
-        sentence = (f"Antalet konsulter i verksamheterna var {fmt.number(change['from_count'])} i november "
-                    f"{change['from_year']} och {fmt.number(change['to_count'])} i november {change['to_year']}.")
+        sentence = (f"Antalet konsulter i verksamheterna var {_consultants(rows, change['from_year'])} i november "
+                    f"{change['from_year']} och {_consultants(rows, change['to_year'])} i november {change['to_year']}.")
     else:
         word = "en minskning" if change["to_count"] < change["from_count"] else "en ökning"
-        sentence = (f"Antalet konsulter i verksamheterna gick från {fmt.number(change['from_count'])} i november "
-                    f"{change['from_year']} till {fmt.number(change['to_count'])} i november {change['to_year']}, "
-                    f"{word} med {change_in_percent(change['from_count'], change['to_count'])} procent.")
+        first, last, percent = change["from_count"], change["to_count"], change_in_percent(change["from_count"],
+                                                                                             change["to_count"])
+        november = consultants.month_series(rows, "november")
+        how = (f"|{fmt.number(last)} {trace.MINUS} {fmt.number(first)}| / {fmt.number(first)} = {percent} procent, "
+               "avrundat till hela procent")
+        shown = trace.figure(str(percent), how,
+                             _rows_of(november[november["year"].isin([change["from_year"], change["to_year"]])]))
+        sentence = (f"Antalet konsulter i verksamheterna gick från {_consultants(rows, change['from_year'])} i november "
+                    f"{change['from_year']} till {_consultants(rows, change['to_year'])} i november {change['to_year']}, "
+                    f"{word} med {shown} procent.")
     return _paragraph("consultants", [sentence])
 
 
@@ -192,16 +237,18 @@ def top_points(totals: pd.DataFrame, question: str, count: int = TOP_POINTS) -> 
 
 
 def _points(rows: pd.DataFrame) -> str:
-    return fmt.join_words([f"punkt {r.point}, {r.label[0].lower() + r.label[1:]} "
-                           f"({fmt.number(r.mentions)}{fmt.NBSP}gånger)" for r in rows.itertuples()])
+    return fmt.join_words([f"punkt {r['point']}, {r['label'][0].lower() + r['label'][1:]} "
+                           f"({researcher_views.mentions_figure(r)}{fmt.NBSP}gånger)" for _, r in rows.iterrows()])
 
 
 def researcher_paragraph(respondent_rows: pd.DataFrame, totals: pd.DataFrame) -> blocks.Text:
     answered = respondents(respondent_rows)
-    text = f"Följeforskarens enkät besvarades av {fmt.number(answered['total'])} personer"
+    area = respondent_rows[respondent_rows["dimension"] == "area"]
+    roles = {row["category"]: row for _, row in respondent_rows[respondent_rows["dimension"] == "role"].iterrows()}
+    text = f"Följeforskarens enkät besvarades av {researcher_views.respondents_total(area)} personer"
     if len(answered["roles"]) == 2:
-        text += (f" ({fmt.number(answered['roles']['chefer'])} chefer och "
-                 f"{fmt.number(answered['roles']['medarbetare'])} medarbetare)")
+        text += (f" ({researcher_views.respondents_count(roles['chefer'])} chefer och "
+                 f"{researcher_views.respondents_count(roles['medarbetare'])} medarbetare)")
     sentences = [text + "."]
     if not top_points(totals, "kommit_langst").empty:
         sentences.append("De områden där arbetet enligt de svarande har kommit längst är "
@@ -234,13 +281,24 @@ def survey_paragraph(shares: pd.DataFrame, synthetic: bool) -> blocks.Text:
         return _paragraph("survey", [Markup("Medarbetarenkäten har för få redovisade mättillfällen för en "
                                             "jämförelse över tid.")])
     first, last = direction["from_share"], direction["to_share"]
-    clause = change_clause(first, last)
+    pooled = survey.all_statements(shares, "city").set_index("occasion")
+    first_row = {**pooled.loc[direction["from_occasion"]], "occasion": direction["from_occasion"]}
+    last_row = {**pooled.loc[direction["to_occasion"]], "occasion": direction["to_occasion"]}
+    # the chapter's own description of each figure (survey_views), so the two say the same
+    first_shown = survey_views.pooled_share(shares, first_row, "city", synthetic)
+    last_shown = survey_views.pooled_share(shares, last_row, "city", synthetic)
+    rows = lineage.merge(survey_views.cell_rows(shares, "city", first_row["group"], first_row["occasion"]),
+                         survey_views.cell_rows(shares, "city", last_row["group"], last_row["occasion"]))
+    how = trace.difference(first, last)
+    if synthetic:
+        how = f"{how}. {survey_views.synthetic_words(rows)}"
+    clause = change_clause(first, last, rows, how)
     if clause:
-        figures = (f"gick andelen positiva svar, de tre påståendena sammantagna, från {fmt.percent(first)} "
-                   f"{survey.occasion_words(direction['from_occasion'])} till {fmt.percent(last)} "
+        figures = (f"gick andelen positiva svar, de tre påståendena sammantagna, från {first_shown} "
+                   f"{survey.occasion_words(direction['from_occasion'])} till {last_shown} "
                    f"{survey.occasion_words(direction['to_occasion'])}{clause}.")
     else:
-        figures = (f"var andelen positiva svar, de tre påståendena sammantagna, {fmt.percent(first)} både "
+        figures = (f"var andelen positiva svar, de tre påståendena sammantagna, {first_shown} både "
                    f"{survey.occasion_words(direction['from_occasion'])} och "
                    f"{survey.occasion_words(direction['to_occasion'])}.")
     sentence = Markup("I medarbetarenkäten") + label + Markup(" ") + figures
@@ -252,11 +310,12 @@ def survey_paragraph(shares: pd.DataFrame, synthetic: bool) -> blocks.Text:
 def audit_paragraph(reconciliation: pd.DataFrame) -> blocks.Text:
     """How many published figures deviate from the report's own tables, pointing to the audit chapter."""
     c = audit.counts(reconciliation)
-    deviating = "ingen" if c["mismatch"] == 0 else fmt.number(c["mismatch"])
+    deviating = "ingen" if c["mismatch"] == 0 else audit_views.counted(reconciliation, "mismatch")
     unchecked = ("" if c["not_checkable"] == 0 else
-                 f", och {fmt.number(c['not_checkable'])} kan inte kontrolleras eftersom underlaget saknas")
+                 f", och {audit_views.counted(reconciliation, 'not_checkable')} kan inte kontrolleras eftersom "
+                 "underlaget saknas")
     text = Markup(
         "Av de {checks} publicerade uppgifterna i rapporten och följeforskarens bilaga som räknats om avviker "
         "{deviating} från rapportens egna tabeller{unchecked}; se avsnittet {chapter}.").format(
-        checks=fmt.number(c["checks"]), deviating=deviating, unchecked=unchecked, chapter=link("audit"))
+        checks=audit_views.counted(reconciliation), deviating=deviating, unchecked=unchecked, chapter=link("audit"))
     return _paragraph("audit", [text], lead="Avstämning")  # the sentence itself links to the chapter

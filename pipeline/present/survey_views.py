@@ -11,10 +11,11 @@ E for enkät), which cannot be mistaken for the numbered tables of the main text
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 from pipeline import formatting as fmt
-from pipeline.present import blocks, charts, contents
-from pipeline.process import survey
+from pipeline.present import blocks, charts, contents, trace
+from pipeline.process import lineage, survey
 
 ALL_OCCASIONS = "Samtliga tillfällen"
 POOLED = "de tre påståendena sammantagna"
@@ -63,19 +64,104 @@ def _printed(share: float) -> float:
     return fmt.round_half_up(float(share) * 100, 1)
 
 
-def _change(first: float, last: float) -> str:
-    """'en minskning med 2,1 procentenheter', computed from the two percentages as printed."""
+def _change(first: float, last: float, rows: str = "", synthetic: bool = False) -> str:
+    """'en minskning med 2,1 procentenheter', computed from the two percentages as printed; with ``rows``
+    (both figures' raw rows) the points are traced as the difference of the two."""
     points = fmt.round_half_up(_printed(last) - _printed(first), 1)
     if points == 0:
         return "oförändrat"
     direction = "en ökning" if points > 0 else "en minskning"
-    return f"{direction} med {fmt.number(abs(points), 1)}{fmt.NBSP}procentenheter"
+    amount = f"{fmt.number(abs(points), 1)}{fmt.NBSP}procentenheter"
+    if rows:
+        amount = traced(amount, trace.difference(first, last), rows, synthetic)
+    return f"{direction} med {amount}"
 
 
-def _from_to(first: float, first_occasion: str, last: float, last_occasion: str) -> str:
-    """'från 62,3 % hösten (year) till 60,2 % hösten (year)', earlier occasion first."""
-    return (f"från {fmt.percent(first)} {survey.occasion_words(first_occasion)} till {fmt.percent(last)} "
+def _from_to(first, first_occasion: str, last, last_occasion: str) -> str:
+    """'från 62,3 % hösten (year) till 60,2 % hösten (year)', earlier occasion first; a share may be given
+    already shown (a traced figure)."""
+    return (f"från {_shown(first)} {survey.occasion_words(first_occasion)} till {_shown(last)} "
             f"{survey.occasion_words(last_occasion)}")
+
+
+def _shown(share) -> str:
+    return share if isinstance(share, str) else fmt.percent(share)
+
+
+# ----------------------------------------------------------------------------- traced figures
+
+def synthetic_words(rows: str) -> str:
+    """'Raderna i survey_responses.csv är syntetiska demonstrationsdata, inte verkliga svar', naming the files."""
+    files = fmt.join_words(list(lineage.parse(rows))) or "enkätexporten"
+    return f"Raderna i {files} är {blocks.SYNTHETIC_LABEL.lower()}, inte verkliga svar"
+
+
+def traced(value: str, how: str, rows: str, synthetic: bool) -> str:
+    """``value`` traced to ``how`` and ``rows``; from synthetic answers the description says so."""
+    if synthetic and rows:
+        how = f"{how.rstrip('.')}. {synthetic_words(rows)}"
+    return trace.figure(value, how, rows)
+
+
+def _who(group_type: str, group: str) -> str:
+    return "hela staden" if group_type == "city" else group
+
+
+def cell_rows(shares: pd.DataFrame, group_type: str, group: str | None = None, occasion: str | None = None,
+              statement: str | None = None) -> str:
+    """The raw rows of the published cells of one group (and occasion, statement): a pooled figure's rows."""
+    rows = shares[(shares["group_type"] == group_type) & ~shares["suppressed"].astype(bool)]
+    for column, value in (("group", group), ("occasion", occasion), ("statement", statement)):
+        if value is not None:
+            rows = rows[rows[column] == value]
+    return trace.rows_of(rows)
+
+
+def cell_share(row, column: str, synthetic: bool) -> str:
+    """One statement's share (``column``) for one group and occasion, traced: answers of the kind / answers."""
+    kind = {"positive_share": "Positiva", "neutral_share": "Neutrala", "negative_share": "Negativa"}[column]
+    count = int(fmt.round_half_up(float(row[column]) * float(row["n"]), 0))
+    how = (f"{kind} svar / svar på påståendet ”{survey.STATEMENT_SHORT[row['statement']].lower()}”, "
+           f"{_who(row['group_type'], row['group'])}, {row['occasion']}: "
+           f"{trace.quotient(count, row['n'], fmt.percent(row[column]))}")
+    return traced(fmt.percent(row[column]), how, trace.rows_of(row), synthetic)
+
+
+def cell_count(row, synthetic: bool) -> str:
+    """One statement's answers for one group and occasion, traced: one raw row per answer."""
+    how = (f"Antal svar på påståendet ”{survey.STATEMENT_SHORT[row['statement']].lower()}”, "
+           f"{_who(row['group_type'], row['group'])}, {row['occasion']}: en rad i rådata per svar")
+    return traced(fmt.number(row["n"]), how, trace.rows_of(row), synthetic)
+
+
+def pooled_share(shares: pd.DataFrame, row, group_type: str, synthetic: bool) -> str:
+    """A pooled positive share (a row of ``survey.all_statements``), traced: positive answers / answers."""
+    how = (f"Positiva svar / svar, {POOLED}, {_who(group_type, row['group'])}, {row['occasion']}: "
+           f"{trace.quotient(row['positive'], row['n'], fmt.percent(row['positive_share']))}")
+    rows = cell_rows(shares, group_type, row["group"], row["occasion"])
+    return traced(fmt.percent(row["positive_share"]), how, rows, synthetic)
+
+
+def pooled_count(shares: pd.DataFrame, row, group_type: str, synthetic: bool) -> str:
+    """A pooled number of answers (a row of ``survey.all_statements``), traced."""
+    how = (f"Svar på de tre påståendena, {_who(group_type, row['group'])}, {row['occasion']}: "
+           "summan av påståendenas antal svar, upp till tre svar per rad i rådata")
+    return traced(fmt.number(row["n"]), how, cell_rows(shares, group_type, row["group"], row["occasion"]), synthetic)
+
+
+def ranked_share(shares: pd.DataFrame, row, synthetic: bool, group_type: str = "administration") -> str:
+    """A share over all occasions (a row of ``survey.ranking``), traced."""
+    how = (f"Positiva svar / svar, {POOLED}, {_who(group_type, row['group'])}, vid de "
+           f"{fmt.number(row['occasions'])} mättillfällen som redovisas: "
+           f"{trace.quotient(row['positive'], row['n'], fmt.percent(row['positive_share']))}")
+    return traced(fmt.percent(row["positive_share"]), how, cell_rows(shares, group_type, row["group"]), synthetic)
+
+
+def pooled_change(shares: pd.DataFrame, first, last, group_type: str, synthetic: bool) -> str:
+    """The change between two pooled rows of one group, traced to both occasions' rows."""
+    rows = lineage.merge(cell_rows(shares, group_type, first["group"], first["occasion"]),
+                         cell_rows(shares, group_type, last["group"], last["occasion"]))
+    return _change(first["positive_share"], last["positive_share"], rows, synthetic)
 
 
 def opening(synthetic: bool) -> blocks.Group:
@@ -95,13 +181,29 @@ def statements(shares: pd.DataFrame, synthetic: bool) -> blocks.Group:
     city = shares[(shares["group_type"] == "city")]
     positive, neutral, negative = (fmt.join_words([f"”{a}”" for a in answers])
                                    for answers in survey.ANSWER_GROUPS.values())
-    counts = city.dropna(subset=["n"]).groupby("occasion")["n"].max()
+    answered = city.dropna(subset=["n"])
+    fewest, most = answered.loc[answered["n"].idxmin()], answered.loc[answered["n"].idxmax()]
+    held = _occasions_held(shares, synthetic)
     text = (f"Svaren ges på en femgradig skala. I sammanställningen räknas {positive} som positiva svar, "
-            f"{neutral} som neutrala och {negative} som negativa. Enkäten genomfördes vid {len(occasions)} "
-            f"mättillfällen, {_range(occasions)}. {_where(synthetic)} finns mellan {fmt.number(counts.min())} och "
-            f"{fmt.number(counts.max())} svar per påstående och tillfälle.")
+            f"{neutral} som neutrala och {negative} som negativa. Enkäten genomfördes vid {held} "
+            f"mättillfällen, {_range(occasions)}. {_where(synthetic)} finns mellan {_extreme(fewest, 'Minst', synthetic)} "
+            f"och {_extreme(most, 'Flest', synthetic)} svar per påstående och tillfälle.")
     return blocks.Group([blocks.Fragment("statements.html.j2", {"items": list(survey.STATEMENTS.values())}),
                          blocks.Text(text)])
+
+
+def _occasions_held(shares: pd.DataFrame, synthetic: bool) -> str:
+    """How many occasions the answers hold, traced to the whole city's rows."""
+    occasions = survey.occasions(shares)
+    return traced(fmt.number(len(occasions)), f"Antal mättillfällen i enkätens svar: {fmt.join_words(occasions)}",
+                  trace.rows_of(shares[shares["group_type"] == "city"]), synthetic)
+
+
+def _extreme(row, word: str, synthetic: bool) -> str:
+    """The fewest or most answers to one statement at one occasion, whole city, traced to that cell."""
+    how = (f"{word} svar på ett påstående vid ett tillfälle i hela staden: påståendet "
+           f"”{survey.STATEMENT_SHORT[row['statement']].lower()}”, {row['occasion']}, en rad i rådata per svar")
+    return traced(fmt.number(row["n"]), how, trace.rows_of(row), synthetic)
 
 
 def caution(min_respondents: int) -> blocks.Text:
@@ -130,16 +232,20 @@ def city_summary(shares: pd.DataFrame, synthetic: bool) -> blocks.Text:
     exceptions = _majority_exceptions(shares)
     if not exceptions:
         majority = (f"{where} var en majoritet av de svarande positiv till vart och ett av de tre påståendena vid "
-                    f"samtliga {len(occasions)} mättillfällen, i hela staden och inom varje verksamhetsområde.")
+                    f"samtliga {_occasions_held(shares, synthetic)} mättillfällen, i hela staden och inom varje "
+                    "verksamhetsområde.")
     else:
         majority = (f"{where} var en majoritet av de svarande positiv till påståendena vid de flesta mättillfällen, "
                     f"men inte för {fmt.join_words(exceptions)}.")
     pooled = survey.all_statements(shares, "city")
     first, last = pooled.iloc[0], pooled.iloc[-1]
     sentences = [majority]
+    def share(row) -> str:
+        return pooled_share(shares, row, "city", synthetic)
+
     sentences.append(f"{where} gick andelen positiva svar, {POOLED}, "
-                     f"{_from_to(first['positive_share'], first['occasion'], last['positive_share'], last['occasion'])}"
-                     f", {_change(first['positive_share'], last['positive_share'])}.")
+                     f"{_from_to(share(first), first['occasion'], share(last), last['occasion'])}"
+                     f", {pooled_change(shares, first, last, 'city', synthetic)}.")
     peak_at = pooled["positive_share"].idxmax()
     if peak_at not in (pooled.index[0], pooled.index[-1]):
         peak = pooled.loc[peak_at]
@@ -147,12 +253,13 @@ def city_summary(shares: pd.DataFrame, synthetic: bool) -> blocks.Text:
         rising = len(before_peak) > 2 and all(a < b for a, b in zip(before_peak, before_peak[1:]))
         how = "ökade andelen vid varje mättillfälle fram till" if rising else "var andelen som högst"
         sentences.append(f"{where} {how} {survey.occasion_words(peak['occasion'])}, då den var "
-                         f"{fmt.percent(peak['positive_share'])}.")
+                         f"{share(peak)}.")
     recommend = survey.statement_series(shares, "rekommendera")
     r_first, r_last = recommend.iloc[0], recommend.iloc[-1]
+    both = lineage.merge(trace.rows_of(r_first), trace.rows_of(r_last))
     sentences.append(f"{where} gick andelen som kan rekommendera sin arbetsplats till andra "
-                     f"{_from_to(r_first['positive_share'], r_first['occasion'], r_last['positive_share'], r_last['occasion'])}"
-                     f", {_change(r_first['positive_share'], r_last['positive_share'])}.")
+                     f"{_from_to(cell_share(r_first, 'positive_share', synthetic), r_first['occasion'], cell_share(r_last, 'positive_share', synthetic), r_last['occasion'])}"
+                     f", {_change(r_first['positive_share'], r_last['positive_share'], both, synthetic)}.")
     return blocks.Text(" ".join(sentences))
 
 
@@ -161,9 +268,12 @@ def city_trend(shares: pd.DataFrame, synthetic: bool) -> blocks.Figure:
     occasions = survey.occasions(shares)
     lines, data = [], {}
     for statement, text in survey.STATEMENTS.items():
-        series = survey.statement_series(shares, statement).set_index("occasion")["positive_share"].reindex(occasions)
+        rows = survey.statement_series(shares, statement).set_index("occasion").reindex(occasions)
+        series = rows["positive_share"]
         lines.append({"label": text, "shares": series.tolist()})
-        data[survey.STATEMENT_SHORT[statement]] = [fmt.percent(v) for v in series.tolist()]
+        data[survey.STATEMENT_SHORT[statement]] = [
+            cell_share({**row, "occasion": occasion}, "positive_share", synthetic) if row["positive_share"] == row["positive_share"]
+            else fmt.percent(row["positive_share"]) for occasion, row in rows.iterrows()]
     png = charts.share_trend(occasions, lines, "Andel positiva svar", synthetic=synthetic)
     caption = contents.caption("survey-statements-diagram", occasions=_range(occasions))
     alt = _alt("Linjediagram, en linje per påstående. " + " ".join(
@@ -186,10 +296,12 @@ def city_table(shares: pd.DataFrame, synthetic: bool) -> blocks.Table:
                 continue
             cell = cell.iloc[0]
             index.append(survey.STATEMENT_SHORT[statement])
-            records.append({"Mättillfälle": occasion, "Positiva": fmt.percent(cell["positive_share"]),
-                            "Neutrala": fmt.percent(cell["neutral_share"]),
-                            "Negativa": fmt.percent(cell["negative_share"]),
-                            "Antal svar": fmt.number(cell["n"]) if not bool(cell["suppressed"]) else fmt.EN_DASH})
+            hidden = bool(cell["suppressed"])
+            records.append({"Mättillfälle": occasion,
+                            **{label: fmt.percent(cell[column]) if hidden else cell_share(cell, column, synthetic)
+                               for label, column in (("Positiva", "positive_share"), ("Neutrala", "neutral_share"),
+                                                     ("Negativa", "negative_share"))},
+                            "Antal svar": cell_count(cell, synthetic) if not hidden else fmt.EN_DASH})
     frame = pd.DataFrame(records, index=index)
     caption = contents.caption("survey-statements-table", occasions=_range(occasions))
     note = "Obesvarade påståenden räknas inte med i antalet svar."
@@ -206,6 +318,12 @@ def _pooled_wide(shares: pd.DataFrame, group_type: str) -> pd.DataFrame:
     return pooled.pivot(index="group", columns="occasion", values="positive_share")[survey.occasions(shares)]
 
 
+def _pooled_rows(shares: pd.DataFrame, group_type: str) -> dict:
+    """(group, occasion) → that row of ``survey.all_statements``, with its group type."""
+    pooled = survey.all_statements(shares, group_type)
+    return {(row["group"], row["occasion"]): {**row, "group_type": group_type} for _, row in pooled.iterrows()}
+
+
 def area_summary(shares: pd.DataFrame, synthetic: bool) -> blocks.Text | blocks.Group:
     """Which areas, unlike the others, improved between the last two occasions."""
     occasions = survey.occasions(shares)
@@ -220,10 +338,18 @@ def area_summary(shares: pd.DataFrame, synthetic: bool) -> blocks.Text | blocks.
     better = [a for a in change.index if change[a] > 0]
     worse = [a for a in change.index if change[a] <= 0]
     city = _pooled_wide(shares, "city").iloc[0]
+    city_rows = _pooled_rows(shares, "city")
+    area_rows = _pooled_rows(shares, "area")
+
+    def share(rows: dict, group: str, occasion: str) -> str:
+        return pooled_share(shares, rows[(group, occasion)], rows[(group, occasion)]["group_type"], synthetic)
+
+    city_first, city_last = city_rows[(survey.CITY, before)], city_rows[(survey.CITY, last)]
     parts = [f"{where} gick andelen positiva svar i hela staden "
-             f"{_from_to(city[before], before, city[last], last)}, {_change(city[before], city[last])}."]
+             f"{_from_to(share(city_rows, survey.CITY, before), before, share(city_rows, survey.CITY, last), last)}, "
+             f"{pooled_change(shares, city_first, city_last, 'city', synthetic)}."]
     if better and worse and len(better) < len(worse):
-        details = fmt.join_words([f"{a} ({_from_to(wide.loc[a, before], before, wide.loc[a, last], last)})"
+        details = fmt.join_words([f"{a} ({_from_to(share(area_rows, a, before), before, share(area_rows, a, last), last)})"
                                   for a in better])
         parts.append(f"{where} ökade andelen, till skillnad från i övriga verksamhetsområden, inom {details}.")
     elif better:
@@ -246,8 +372,10 @@ def area_trend(shares: pd.DataFrame, synthetic: bool) -> blocks.Figure:
     alt = _alt(f"Små linjediagram, ett för vart och ett av {len(areas)} verksamhetsområden. " + " ".join(
         f"{a}: {_from_to(wide.loc[a].iloc[0], occasions[0], wide.loc[a].iloc[-1], occasions[-1])}." for a in areas),
         synthetic)
-    data = wide.loc[areas].apply(lambda column: column.map(fmt.percent))
-    data.columns = list(occasions)
+    pooled = _pooled_rows(shares, "area")
+    data = pd.DataFrame([[pooled_share(shares, pooled[(a, o)], "area", synthetic)
+                          if (a, o) in pooled and not pooled[(a, o)]["suppressed"] else fmt.percent(wide.loc[a, o])
+                          for o in occasions] for a in areas], index=areas, columns=list(occasions))
     data.index.name = "Verksamhetsområde"
     source = contents.source("survey-areas-diagram", synthetic=synthetic)
     return blocks.Figure(_rows(shares, "city", "area"), png, alt, caption, source, data, synthetic=synthetic)
@@ -259,9 +387,10 @@ def area_table(shares: pd.DataFrame, min_respondents: int, synthetic: bool) -> b
     frames = []
     for group_type in ["area", "city"]:
         pooled = survey.all_statements(shares, group_type)
-        pooled["cell"] = [blocks.stacked(fmt.percent(s), f"{fmt.number(n)} svar") if not hidden
-                          else blocks.stacked(fmt.EN_DASH, "") for s, n, hidden in
-                          zip(pooled["positive_share"], pooled["n"], pooled["suppressed"])]
+        pooled["cell"] = [blocks.stacked(pooled_share(shares, row, group_type, synthetic),
+                                         Markup("{} svar").format(pooled_count(shares, row, group_type, synthetic)))
+                          if not row["suppressed"] else blocks.stacked(fmt.EN_DASH, "")
+                          for _, row in pooled.iterrows()]
         frames.append(pooled.pivot(index="group", columns="occasion", values="cell"))
     wide = pd.concat(frames)
     wide = wide.reindex([a for a in survey.AREAS if a in wide.index] + [survey.CITY])[occasions]
@@ -288,8 +417,8 @@ def administration_summary(shares: pd.DataFrame, min_respondents: int, synthetic
     low = ranked.iloc[::-1].head(3)
     high = ranked.head(3)
     def named(row) -> str:
-        return f"{row.group} ({fmt.percent(row.positive_share)})"
-    low_rows, high_rows = list(low.itertuples()), list(high.itertuples())
+        return f"{row['group']} ({ranked_share(shares, row, synthetic)})"
+    low_rows, high_rows = [row for _, row in low.iterrows()], [row for _, row in high.iterrows()]
     sentences = [
         f"{where} hade {named(low_rows[0])} lägst andel positiva svar över samtliga mättillfällen, {POOLED}, "
         f"följt av {fmt.join_words([named(r) for r in low_rows[1:]])}.",
@@ -317,13 +446,27 @@ def administration_ranking(shares: pd.DataFrame, synthetic: bool) -> blocks.Figu
                f"{top['group']} ({fmt.percent(top['positive_share'])}), lägst {bottom['group']} "
                f"({fmt.percent(bottom['positive_share'])}); hela staden {fmt.percent(city['positive_share'])}.",
                synthetic)
-    data = pd.DataFrame({"Andel positiva": [fmt.percent(s) for s in ranked["positive_share"]],
-                         "Antal svar": [fmt.number(n) for n in ranked["n"]],
-                         "Mättillfällen": [str(k) for k in ranked["occasions"]]},
+    rows = [row for _, row in ranked.iterrows()]
+    data = pd.DataFrame({"Andel positiva": [ranked_share(shares, row, synthetic) for row in rows],
+                         "Antal svar": [_ranked_count(shares, row, synthetic) for row in rows],
+                         "Mättillfällen": [_ranked_occasions(shares, row, synthetic) for row in rows]},
                         index=pd.Index(ranked["group"].tolist(), name="Förvaltning"))
     source = contents.source("survey-administrations-diagram", synthetic=synthetic)
     return blocks.Figure(_rows(shares, "city", "administration"), png, alt, caption, source, data,
                          synthetic=synthetic)
+
+
+def _ranked_count(shares: pd.DataFrame, row, synthetic: bool) -> str:
+    how = (f"Svar på de tre påståendena, {row['group']}, vid de {fmt.number(row['occasions'])} mättillfällen som "
+           "redovisas: summan av antalen svar, upp till tre svar per rad i rådata")
+    return traced(fmt.number(row["n"]), how, cell_rows(shares, "administration", row["group"]), synthetic)
+
+
+def _ranked_occasions(shares: pd.DataFrame, row, synthetic: bool) -> str:
+    shown = sorted(shares.loc[(shares["group_type"] == "administration") & (shares["group"] == row["group"])
+                              & ~shares["suppressed"].astype(bool), "occasion"].unique(), key=survey.occasion_key)
+    how = f"Mättillfällen där {row['group']} redovisas: {fmt.join_words(shown)}"
+    return traced(str(row["occasions"]), how, cell_rows(shares, "administration", row["group"]), synthetic)
 
 
 def administration_table(shares: pd.DataFrame, min_respondents: int, synthetic: bool) -> blocks.Table:
@@ -332,13 +475,13 @@ def administration_table(shares: pd.DataFrame, min_respondents: int, synthetic: 
     occasions = survey.occasions(shares)
     ranked = survey.ranking(shares)
     pooled = survey.all_statements(shares, "administration")
-    pooled["cell"] = [fmt.EN_DASH if hidden else fmt.percent(s)
-                      for s, hidden in zip(pooled["positive_share"], pooled["suppressed"])]
+    pooled["cell"] = [fmt.EN_DASH if row["suppressed"] else pooled_share(shares, row, "administration", synthetic)
+                      for _, row in pooled.iterrows()]
     wide = pooled.pivot(index="group", columns="occasion", values="cell").reindex(columns=occasions)
     order = ranked["group"].tolist() + [g for g in survey.groups_never_shown(shares) if g not in ranked["group"].tolist()]
     wide = wide.reindex(order).fillna(fmt.EN_DASH)
-    overall = ranked.set_index("group")["positive_share"]
-    wide[ALL_OCCASIONS] = [fmt.percent(overall[g]) if g in overall.index else fmt.EN_DASH for g in wide.index]
+    overall = {row["group"]: ranked_share(shares, row, synthetic) for _, row in ranked.iterrows()}
+    wide[ALL_OCCASIONS] = [overall.get(g, fmt.EN_DASH) for g in wide.index]
     wide.columns = [str(c) for c in wide.columns]
     wide.index.name = None
     caption = contents.caption("survey-administrations-table",
