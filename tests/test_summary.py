@@ -53,7 +53,7 @@ def built(built_project):
 
     processed = built_project / "data" / "processed"
     html_text = (built_project / "output" / "report.html").read_text(encoding="utf-8")
-    summary_html = re.search(r'<section class="summary[^"]*">(.*?)</section>', html_text, re.S).group(1)
+    summary_html = re.search(r'<section class="summary[^"]*"[^>]*>(.*?)</section>', html_text, re.S).group(1)
     return {
         "root": built_project,
         "load": lambda name: pipeline.load(name, processed),

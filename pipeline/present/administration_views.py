@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from pipeline import formatting as fmt
 from pipeline.ingest.schemas import PROFESSIONS
-from pipeline.present import blocks, charts, contents, trace
+from pipeline.present import blocks, charts, contents, survey_views, trace
 from pipeline.present.turnover_views import cell_how, trend_alt, trend_sentence
 from pipeline.process import administration, lineage, turnover
 
@@ -196,7 +196,7 @@ COUNT_WHAT = {"ended": "Slutade", "headcount": "Tillsvidareanställda"}
 
 
 def _where_when(row) -> str:
-    """'biståndshandläggare, Bromma, år 2018'; the all-districts row as 'alla stadsdelar'."""
+    """'biståndshandläggare, Bromma, år <år>'; the all-districts row as 'alla stadsdelar'."""
     name = "alla stadsdelar" if row["administration_type"] == turnover.ALL_DISTRICTS else row["administration"]
     return f"{row['profession']}, {name}, år {int(row['year'])}"
 
@@ -373,7 +373,7 @@ def survey_block(shares: pd.DataFrame, synthetic: bool, name: str, statements: d
     grid = pd.DataFrame(index=[statements.get(s, s) for s in dict.fromkeys(rows["statement"])], columns=occasions)
     for _, r in rows.iterrows():
         cell = f"färre än {survey_min_respondents} svar" if bool(r["suppressed"]) else _survey_cell(
-            r, shown_name, statements.get(r["statement"], r["statement"]))
+            r, shown_name, statements.get(r["statement"], r["statement"]), synthetic)
         grid.loc[statements.get(r["statement"], r["statement"]), r["occasion"]] = cell
     caption = (_caption("administration-survey-table", administrations, name) if administrations is not None
                else contents.caption("administration-survey-table", name=name))
@@ -383,16 +383,18 @@ def survey_block(shares: pd.DataFrame, synthetic: bool, name: str, statements: d
     return blocks.Group([blocks.Text(SURVEY_CAUTION, css="lead-in"), table])
 
 
-def _survey_cell(row, shown_name: str, statement: str) -> str:
-    """'61,5 % (13)', each figure traced: the share as positive answers / answers, the answers counted in the raw data."""
+def _survey_cell(row, shown_name: str, statement: str, synthetic: bool) -> str:
+    """'61,5 % (13)', each figure traced: the share as positive answers / answers, the answers counted
+    among the occasion's rows (``survey.shares``); from synthetic answers the description says so."""
     rows = trace.rows_of(row)
     n = int(row["n"])
     positive = round(float(row["positive_share"]) * n)
     whose = f"påståendet »{statement}«, {shown_name}, {row['occasion']}"
-    share = trace.figure(fmt.percent(row["positive_share"]),
-                         f"Svar »Stämmer mycket bra« eller »Stämmer ganska bra« av alla svar på {whose}: "
-                         + trace.quotient(positive, n, fmt.percent(row["positive_share"])), rows)
-    answers = trace.figure(fmt.number(n), f"Antal svar på {whose}, räknade i rådata", rows)
+    share = survey_views.traced(fmt.percent(row["positive_share"]),
+                                f"Svar »Stämmer mycket bra« eller »Stämmer ganska bra« av alla svar på {whose}: "
+                                + trace.quotient(positive, n, fmt.percent(row["positive_share"])), rows, synthetic)
+    answers = survey_views.traced(fmt.number(n), f"Antal svar på {whose}, räknade bland mättillfällets rader i rådata",
+                                  rows, synthetic)
     return f"{share} ({answers})"
 
 

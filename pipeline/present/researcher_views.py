@@ -53,7 +53,7 @@ AS_PRINTED = "ingen beräkning"
 
 def respondents_count(row) -> str:
     """A category's respondents as the researcher's report gives them, traced to its raw row."""
-    where = "Tabell 1" if row["dimension"] == "area" else "texten före Tabell 1"
+    where = "tabellen över svarande per område" if row["dimension"] == "area" else "texten före den tabellen"
     label = AREA_LABEL.get(row["category"], row["category"]) if row["dimension"] == "area" else row["category"]
     how = f"Svarande, {label.lower() if row['dimension'] == 'role' else label}: som följeforskarens rapport anger det ({where}), {AS_PRINTED}"
     return trace.figure(fmt.number(row["count"]), how, trace.rows_of(row))

@@ -144,6 +144,6 @@ def difference(first, last) -> str:
 
 
 def summed(what: str, rows: str, whose: str) -> str:
-    """'Slutade år 2013: summan av stadsdelarnas 14 rader i rådata', for a figure summed over ``rows``."""
+    """'Slutade socialsekreterare år <år>: summan av stadsdelarnas 14 rader i rådata', for a figure summed over ``rows``."""
     count = lineage.count(rows)
     return f"{what}: summan av {whose} {fmt.number(count)} {'rad' if count == 1 else 'rader'} i rådata"

@@ -78,7 +78,7 @@ def _rate_how(rows: pd.DataFrame, year: int) -> str:
 
 
 def cell_how(row) -> str:
-    """'Slutade / tillsvidareanställda, biståndshandläggare, Bromma, år 2018: 4 / 26 = 15,4 %'; for the
+    """'Slutade / tillsvidareanställda, biståndshandläggare, Bromma, år <år>: 4 / 26 = 15,4 %'; for the
     all-districts row, that it is the sum of the districts' rows."""
     what = f"Slutade / tillsvidareanställda, {row['profession']}, {row['administration']}, år {int(row['year'])}"
     if row["administration_type"] == turnover.ALL_DISTRICTS:
