@@ -45,7 +45,7 @@ def _traced(text: str) -> list[tuple[str, str, str]]:
 
 def _quotient(how: str) -> tuple[int, int, str]:
     """'… 337 / 1 075 = 31,3 %' → (337, 1075, '31,3 %'): the figures a calculator redoes."""
-    numerator, denominator, shown = re.search(r"([\d\xa0]+) / ([\d\xa0]+) = (.+)$", how).groups()
+    numerator, denominator, shown = re.search(r"([\d\xa0]+) / ([\d\xa0]+) = ([\d,]+\xa0%)", how).groups()
     return int(numerator.replace("\xa0", "")), int(denominator.replace("\xa0", "")), shown
 
 
@@ -269,7 +269,9 @@ def test_the_survey_table_shows_the_administrations_processed_shares_labelled_sy
     (share, how, raw), (answers, counted, raw_answers) = _traced(table.shown.iloc[0, 0])
     positive, n, shown = _quotient(how)
     assert n == first["n"] and shown == share == fmt.percent(positive / n)
-    assert raw == raw_answers == first["raw_rows"] and answers == str(first["n"]) and "räknade i rådata" in counted
+    assert raw == raw_answers == first["raw_rows"] and answers == str(first["n"])
+    assert "räknade bland mättillfällets rader i rådata" in counted
+    assert "survey_responses.csv är syntetiska demonstrationsdata" in how and "syntetiska" in counted
 
 
 def test_the_survey_caption_places_a_central_administration_with_pa(processed):
