@@ -205,13 +205,20 @@ def summary(processed: pd.DataFrame, administrations: pd.DataFrame, profession: 
     return blocks.Text(" ".join(sentences))
 
 
+def _combinations(totals: pd.DataFrame) -> str:
+    """How many profession-and-year totals were compared, traced to the printed total rows and the districts' rows."""
+    return trace.figure(fmt.number(len(totals)), "Antal kombinationer av yrkesgrupp och år med en tryckt summarad, "
+                                                 "var och en jämförd med summan av stadsdelarnas rader",
+                        trace.rows_of(totals))
+
+
 def totals_check(totals: pd.DataFrame) -> blocks.Text:
     """Whether the published all-districts rows equal the sum of the districts."""
     disagree = totals[~totals["agrees"].astype(bool)]
     if disagree.empty:
         return blocks.Text(
             "Kontroll: originalets summarad för stadsdelarna stämmer med summan av stadsdelarnas rader i rådata "
-            f"för alla {len(totals)} kombinationer av yrkesgrupp och år.", css="finding")
+            f"för alla {_combinations(totals)} kombinationer av yrkesgrupp och år.", css="finding")
     items = "; ".join(
         f"{r.profession} år {r.year}: publicerat {fmt.ratio(r.ended_published, r.headcount_published)}, "
         f"summa {fmt.ratio(r.ended_computed, r.headcount_computed)}" for r in disagree.itertuples())
