@@ -113,7 +113,11 @@ def _difference_note(row: pd.Series, total=None) -> str:
     ``researcher.ranked``) traces the tables' sum."""
     documents = str(row["documents"])
     computed = fmt.number(row["computed"]) if total is None else mentions_figure(total)
-    return (f"{documents[0].upper()}{documents[1:]} anger i sin text {fmt.number(row['published'])} gånger för punkt "
+    published = trace.figure(fmt.number(row["published"]),
+                             f"Som {documents} anger det i sin text om punkt {row['point']}, {AS_PRINTED}; "
+                             "raderna är avstämningens uppgifter och de tabellrader de räknas om ur",
+                             row.get(lineage.COLUMN, "") or "")
+    return (f"{documents[0].upper()}{documents[1:]} anger i sin text {published} gånger för punkt "
             f"{row['point']}, men raderna i följeforskarens tabeller ger tillsammans {computed}. "
             f"Se avsnittet ”{AUDIT_CHAPTER}”.")
 

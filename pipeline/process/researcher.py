@@ -126,7 +126,8 @@ def _checks(reconciliation: pd.DataFrame, measure: str) -> pd.DataFrame:
         match = _RECOMPUTED.search(str(row.description))
         if match and match["measure"] == description:
             rows.append({**audit.parse_parameters(match["parameters"]), "published": row.published,
-                         "computed": row.computed, "document": str(row.source).split(",", 1)[0].strip()})
+                         "computed": row.computed, "document": str(row.source).split(",", 1)[0].strip(),
+                         lineage.COLUMN: getattr(row, lineage.COLUMN, "")})
     return pd.DataFrame(rows)
 
 
@@ -135,9 +136,9 @@ def published_mentions_differences(reconciliation: pd.DataFrame) -> pd.DataFrame
 
     One row per question and point: the figure the prose gives (``published``), the sum of the rows
     (``computed``) and the documents that give it (``documents``, in words, e.g. 'rapporten och
-    följeforskarens bilaga'), from the reconciliation's mismatches.
+    följeforskarens bilaga'), from the reconciliation's mismatches, with the checks' raw rows.
     """
-    columns = ["question", "point", "published", "computed", "documents"]
+    columns = ["question", "point", "published", "computed", "documents", lineage.COLUMN]
     checks = _checks(reconciliation, "mentions_total")
     if checks.empty:
         return pd.DataFrame(columns=columns)
@@ -146,7 +147,8 @@ def published_mentions_differences(reconciliation: pd.DataFrame) -> pd.DataFrame
             ["question", "point", "published", "computed"], sort=False):
         documents = [DOCUMENT_WORDS.get(d, d) for d in sorted(set(rows["document"]))]
         out.append({"question": question, "point": point, "published": int(published), "computed": int(computed),
-                    "documents": " och ".join(documents)})
+                    "documents": " och ".join(documents),
+                    lineage.COLUMN: lineage.merge(*[t for t in rows[lineage.COLUMN] if isinstance(t, str)])})
     return pd.DataFrame(out, columns=columns)
 
 
