@@ -61,9 +61,7 @@ def validate_only(progress: Progress, snapshot: inputs.Snapshot | None = None) -
     stage = publish.new_stage()
     try:
         docs = stage / "validation"
-        with progress.stage("validate", "checking data/raw/ against expectations/"):
-            _, summary = validation.validate_all(params, docs_dir=docs, snapshot=snapshot)
-            _write_results(summary, docs)
+        _, summary = _validated(progress, params, snapshot, docs)
         publish.swap_in(docs, paths.OUTPUT / "validation")
     finally:
         publish.discard(stage)
@@ -182,23 +180,54 @@ def build_administration(progress: Progress, name: str, snapshot: inputs.Snapsho
 
 def _validate_and_process(progress: Progress, params: config.ReportParams, stage: Path, snapshot: inputs.Snapshot):
     output = stage / "output"
-    docs = output / "validation"
     _stage_sources(snapshot, stage)
+    tables, summary = _validated(progress, params, snapshot, output / "validation")
+    with progress.stage("process", "computing data/processed/"):
+        frames = compute.build(tables, params)
+        compute.write_all(frames, stage / "data" / "processed", validation.synthetic(snapshot=snapshot))
+    return tables, summary, frames
+
+
+class KeptResults(validation.Earlier):
+    """Each raw file's passed validation in the build cache (kind ``validated``), keyed with the code's digest.
+
+    Measured on the 2-core machine: importing GX takes about 3.4 s, running one file's suite
+    0.1–0.5 s (2.2 s for all eleven) and writing the data docs 1.6 s; after one raw cell changed,
+    only that file is run again instead of all eleven.
+    """
+
+    def get(self, key: str) -> bytes | None:
+        return cache.read("validated", cache.digest(key, cache.code_digest()))
+
+    def put(self, key: str, data: bytes) -> None:
+        cache.write("validated", cache.digest(key, cache.code_digest()), data)
+
+
+def _validated(progress: Progress, params: config.ReportParams, snapshot: inputs.Snapshot, docs: Path):
+    """The typed tables and the summary, with the data docs and results.json in ``docs``.
+
+    Nothing changed since a passing validation (``validation_key``): its data docs are unpacked
+    and GX is not imported. Otherwise only the files whose bytes, suite or suite parameters
+    changed are run through GX; the others' results come from the cache (``KeptResults``),
+    and the data docs are written for every file.
+    """
     key = validation_key(params, snapshot)
     if cache.fetch_tree("validation", key, docs):
         with progress.stage("validate", "data/raw/, expectations/ and report.yml unchanged since they passed "
                                         "validation: reusing those results and data docs"):
             tables = validation.read_validated(snapshot, params)
             summary = json.loads((docs / paths.VALIDATION_RESULTS).read_text(encoding="utf-8"))
-    else:
-        with progress.stage("validate", "checking data/raw/ against expectations/"):
-            tables, summary = validation.validate_all(params, docs_dir=docs, snapshot=snapshot)
-            _write_results(summary, docs)
-        cache.store_tree("validation", key, docs)
-    with progress.stage("process", "computing data/processed/"):
-        frames = compute.build(tables, params)
-        compute.write_all(frames, stage / "data" / "processed", validation.synthetic(snapshot=snapshot))
-    return tables, summary, frames
+        return tables, summary
+    checked: list[str] = []
+    with progress.stage("validate", "checking data/raw/ against expectations/"):
+        tables, summary = validation.validate_all(params, docs_dir=docs, snapshot=snapshot, earlier=KeptResults(),
+                                                  checked=checked)
+        _write_results(summary, docs)
+        reused = len(summary) - len(checked)
+        print(f"[validate] {len(checked)} checked with GX ({', '.join(checked) or 'none'}); {reused} reused, their "
+              "bytes, suite and suite parameters unchanged since they passed", flush=True)
+    cache.store_tree("validation", key, docs)
+    return tables, summary
 
 
 def validation_key(params: config.ReportParams, snapshot: inputs.Snapshot, today: dt.date | None = None) -> str:
