@@ -155,7 +155,12 @@ def _build_in(stage: Path, params: config.ReportParams, progress: Progress, pool
     pages = administration.pages(frames["administrations"])
     runs = sections.report_runs(pages, params)
     with progress.stage("execute", f"running {len(runs)} notebooks with papermill on {notebooks.workers()} cores"):
+        # the index's small multiples, drawn by a worker beside the notebooks (see index_items)
+        drawn = pool.submit(index_items, stage / "data" / "processed",
+                            [(p.name, p.slug) for p in pages.itertuples()]) if pool is not None else None
         reused = notebooks.execute_all(runs, stage, pool)
+        if drawn is not None:
+            drawn.result()
         print(f"[execute] {len(runs) - sum(reused)} executed; {sum(reused)} reused, their notebook, parameters, "
               "code and the datasets they read being unchanged", flush=True)
     with progress.stage("html", "rendering output/report.html and output/administrations/"):
@@ -467,26 +472,32 @@ def _raw_files(pages: int, snapshot: inputs.Snapshot) -> list[dict]:
 
 def _index(stage: Path, context: dict, pages) -> str:
     """``output/administrations/index.html``: every page with a small multiple of its turnover."""
-    from pipeline.process import datasets
-
-    processed = stage / "data" / "processed"
-    # drawing 16 small multiples takes a second or two: reuse them while their data and the code are unchanged
-    key = cache.digest("index", cache.files_digest(datasets.files(["turnover", "administrations"], processed)),
-                       json.dumps([[p.name, p.slug] for p in pages.itertuples()]), cache.code_digest())
-    cached = cache.read("index", key)
-    if cached is not None:
-        items = json.loads(cached)
-    else:
-        from pipeline.present import administration_views  # matplotlib: imported only when drawing
-
-        turnover = datasets.load("turnover", processed)
-        administrations = datasets.load("administrations", processed)
-        items = [administration_views.index_item(turnover, administrations, p.name, p.slug)
-                 for p in pages.itertuples()]
-        cache.write("index", key, json.dumps(items, ensure_ascii=False).encode("utf-8"))
+    items = index_items(stage / "data" / "processed", [(p.name, p.slug) for p in pages.itertuples()])
     return notebooks.render_page([], {**context, "items": items, "toc": [], "manifest_href": "../manifest.json",
                                    "validation_href": "../validation/index.html", "report_href": "../report.html"},
                               template="index.html.j2")
+
+
+def index_items(processed: Path, pages: list[tuple[str, str]]) -> list[dict]:
+    """The index's entries, each with its small multiple; drawn once for the same data and code.
+
+    Drawing the 16 small multiples takes 1–2 s: ``_build_in`` has a worker draw them while the
+    notebooks run (the result lands in the cache), so that the HTML stage finds them drawn.
+    """
+    from pipeline.process import datasets
+
+    key = cache.digest("index", cache.files_digest(datasets.files(["turnover", "administrations"], processed)),
+                       json.dumps([list(p) for p in pages]), cache.code_digest())
+    cached = cache.read("index", key)
+    if cached is not None:
+        return json.loads(cached)
+    from pipeline.present import administration_views  # matplotlib: imported only when drawing
+
+    turnover = datasets.load("turnover", processed)
+    administrations = datasets.load("administrations", processed)
+    items = [administration_views.index_item(turnover, administrations, name, slug) for name, slug in pages]
+    cache.write("index", key, json.dumps(items, ensure_ascii=False).encode("utf-8"))
+    return items
 
 
 def _context(stage: Path, params: config.ReportParams, summary: dict, snapshot: inputs.Snapshot) -> dict:
