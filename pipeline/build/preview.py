@@ -6,18 +6,22 @@ without running ``make report`` and waiting for the PDFs. A validation or notebo
 appears in that page, with the message the command line prints, and the report comes back
 as soon as the file is fixed. ``output/`` is never touched: it stays the last complete build.
 
-Measured on the 2-core build machine, from saving a file to the new page being served
-(``make bench`` measures both): a sentence added to a notebook's text 2.8–6.4 s (validation reused,
-one notebook executed, 20 reused); one raw cell changed in data/raw/turnover.csv 13–21 s (the file
-validated again, then the 18 notebooks that read the turnover, the chapter and every
-administration's page, executed on the two workers). ``make report`` adds the PDFs to either.
+Measured on the 2-core build machine (``make bench`` measures both, from saving a file to the
+new page being served): a sentence added to a notebook's text takes validation, processing and
+20+ notebook runs from what the process and the cache already hold, and executes one notebook;
+one raw cell changed in data/raw/turnover.csv validates that file alone (GX is imported
+already), then executes the notebooks that read the turnover: the chapter, the summary, the
+audit-dependent chapters and every administration's page, on the two workers. ``make report``
+adds the PDFs to either.
 
 How it works. One warm process builds with ``report.build_preview``: the steps of
 ``make report`` minus workbook, PDFs, manifest and publishing, into a fresh staging tree that
 is then swapped over ``.build/preview/`` in one rename, so the server never serves half a
-build. Between rebuilds the process keeps its worker pool and what it imported (pandas, GX);
-the caches of ``pipeline/build/cache.py`` reuse the validation while no raw file changed and
-every notebook run whose inputs did not change. ``watchfiles`` (inotify) watches the inputs.
+build. Between rebuilds the process keeps its worker pool, what it imported (pandas, GX) and the
+last validated tables and processed data (``report.build_preview``'s ``memo``, keyed on every
+byte they come from); the caches of ``pipeline/build/cache.py`` reuse each raw file's
+validation and every notebook run whose inputs did not change. The data docs are written after
+the new pages are served. ``watchfiles`` (inotify) watches the inputs.
 A change under ``pipeline/`` restarts the process in place (``exec``, same port): the code it
 imported and the code digest the caches are keyed on are those it started with.
 
