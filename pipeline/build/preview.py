@@ -269,6 +269,7 @@ def run(environ=None) -> int:
     pool = None
     try:
         pool = pools.enter_context(notebooks.worker_pool(ignore_interrupt=True))
+        notebooks.warm_up_workers(pool)  # warm for the first notebook saved, even when the first build runs none
         built = None  # the digests of the inputs of the last good build
         memo: dict = {}  # the last validated tables and processed data (report.build_preview)
         batch: set = set()
@@ -293,6 +294,7 @@ def run(environ=None) -> int:
                 if not isinstance(exc, InputError):  # a notebook failed: its pool may still run the others
                     pools.close()
                     pool = pools.enter_context(notebooks.worker_pool(ignore_interrupt=True))
+                    notebooks.warm_up_workers(pool)
             batch = _next_changes(changes)
             if any(Path(p).is_relative_to(paths.ROOT / "pipeline") for _, p in batch):
                 print(f"[preview] the code changed ({_named(batch)}): restarting on the same port …", flush=True)
