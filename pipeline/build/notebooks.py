@@ -190,6 +190,8 @@ def _die_with_parent(parent: int, ignore_interrupt: bool = False) -> None:
 
     if ignore_interrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # the preview maps SIGTERM to KeyboardInterrupt in its own process; a worker it ends just ends
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
