@@ -50,7 +50,7 @@ from urllib.parse import parse_qs, urlsplit
 from pipeline import errors, paths
 from pipeline.build import notebooks, publish
 from pipeline.errors import InputError
-from pipeline.ingest import inputs
+from pipeline.ingest import inputs, validation
 
 PREVIEW = publish.BUILD_DIR / "preview"  # what is served; output/ is never written
 PORT_VARIABLE = "PREVIEW_PORT"
@@ -286,6 +286,9 @@ def run(environ=None) -> int:
                     if not done["docs"]:  # after serving the pages: the data docs take GX about 1.6 s
                         report.preview_docs(report.Progress(io.StringIO()), snapshot, PREVIEW / "validation")
                         print("[preview] data docs written (validation/index.html)", flush=True)
+                    # GX for the first raw file saved (its import, 3.4 s, is otherwise paid then): the first
+                    # build may have reused every file's validation without it
+                    validation.import_gx()
             except Exception as exc:  # shown in the page; the server goes on
                 built = None
                 message = _message(exc)
