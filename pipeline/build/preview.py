@@ -289,6 +289,7 @@ def run(environ=None) -> int:
                     # GX for the first raw file saved (its import, 3.4 s, is otherwise paid then): the first
                     # build may have reused every file's validation without it
                     validation.import_gx()
+                    print("[preview] watching for changes", flush=True)
             except Exception as exc:  # shown in the page; the server goes on
                 built = None
                 message = _message(exc)

@@ -15,7 +15,9 @@ byte-identically).
 - naive baseline: the ``papermill`` CLI then the ``jupyter nbconvert`` CLI, notebook after
   notebook, on the same notebook runs;
 - preview: ``make preview`` running in the copy, the seconds from saving a notebook's text and
-  then a raw cell to the served report.html having changed (polled every 0.1 s).
+  then a raw cell to the served report.html having changed (polled every 0.1 s); each file is
+  saved once the preview says it is watching for changes again (after a build it writes the
+  data docs and imports GX, which a save right then would wait for).
 """
 import json
 import os
@@ -140,6 +142,16 @@ def _until_changed(url: str, before: str, timeout: float = 300) -> tuple[float, 
     raise RuntimeError(f"the preview at {url} did not change within {timeout:.0f} s")
 
 
+def _until_idle(log: Path, builds: int, timeout: float = 300) -> None:
+    """Until the preview has said "watching for changes" after its ``builds``-th build (the data docs and GX
+    import it does after serving a build are done)."""
+    start = time.perf_counter()
+    while log.read_text().count("[preview] watching for changes") < builds:
+        if time.perf_counter() - start > timeout:
+            raise RuntimeError(f"the preview did not go idle within {timeout:.0f} s")
+        time.sleep(0.1)
+
+
 def preview(root: Path) -> dict[str, float]:
     """``make preview`` in the built copy ``root``: save a notebook's text, then a raw cell; time each to the new page."""
     import re
@@ -157,8 +169,10 @@ def preview(root: Path) -> dict[str, float]:
     try:
         url = f"http://127.0.0.1:{port}/report.html"
         _, first = _until_changed(url, "")
+        _until_idle(log, 1)  # each edit is saved once the preview waits for changes, as a reader saves after reading
         _edit_notebook_text(root, "Ett tillägg till i förhandsvisningen.")
         text_s, second = _until_changed(url, first)
+        _until_idle(log, 2)
         _edit_district_cell(root)
         cell_s, _ = _until_changed(url, second)
     except RuntimeError as exc:
