@@ -74,8 +74,9 @@ def _run(args) -> int:
         report.validate_only(progress)
     elif args.command == "report":
         summary = report.build_report(progress, snapshot)
-        total = sum(progress.timings.values())
-        print("Stage times: " + ", ".join(f"{k} {v:.1f} s" for k, v in progress.timings.items())
+        total = progress.total()
+        print("Stage times: " + ", ".join(f"{k} {v:.1f} s" + (" (within another)" if k in progress.within else "")
+                                          for k, v in progress.timings.items())
               + f"; total {total:.1f} s")
         print(f"Report built from {summary['files']} validated raw files and {summary['runs']} notebook run(s): "
               "output/report.html, output/report.pdf")

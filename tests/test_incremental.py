@@ -99,6 +99,7 @@ def test_a_changed_raw_cell_reruns_and_matches_a_clean_build(incremental, tmp_pa
     rebuilt = make_report(incremental)
     assert rebuilt.returncode == 0, rebuilt.stderr[-2000:]
     assert "checking data/raw/ against expectations/" in rebuilt.stdout  # new raw bytes: validated again
+    assert "[validate] 1 checked with GX (turnover.csv); 10 reused" in rebuilt.stdout  # that file only
     # exactly the runs that read a processed file the cell changed are executed again
     after = tree_digest(incremental / "data" / "processed")
     changed = {Path(p).name for p in after if after[p] != before.get(p)}

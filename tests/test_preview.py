@@ -83,6 +83,12 @@ def test_preview_serves_rebuilds_shows_errors_and_stops_on_ctrl_c(tmp_path):
         write_rows(turnover, fields, rows)
         changed = _wait(url, lambda page: _report(page) and SCRIPT.sub("", page) != SCRIPT.sub("", first),
                         "rebuilt report")
+        # only the changed file went through GX; the data docs, written after the page, still show every file
+        assert re.search(r"\[validate\] 1 checked with GX \(turnover\.csv\); 10 reused", out.read_text())
+        docs_url = url.rsplit("/", 1)[0] + "/validation/index.html"
+        docs = _wait(docs_url, lambda page: "expectations/turnover.html" in page, "data docs")
+        for name in ["administrations", "consultants", "survey_responses", "turnover"]:
+            assert f"expectations/{name}.html" in docs and f"validations/{name}/" in docs, name
 
         # an invalid cell: the command line's message in the page, the server still answering
         row["ended"] = "-3"

@@ -5,6 +5,7 @@ in an ephemeral GX context: no GX project tree is needed. A failure becomes one 
 offending cell: file, line, column, value and the rule from the expectation's meta.
 """
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
@@ -127,14 +128,72 @@ def suite_parameters(params: ReportParams, reference: dict[str, pd.DataFrame], t
     }
 
 
+class Earlier:
+    """Where ``validate_all`` keeps the results of files that passed, to reuse them for the same bytes.
+
+    ``get(key)`` returns the bytes kept under ``key`` or None, ``put(key, data)`` keeps them;
+    ``pipeline.build.report`` passes one over the build cache (``pipeline/build/cache.py``),
+    with the code's digest folded into every key. The key itself is ``file_key``.
+    """
+
+    def get(self, key: str) -> bytes | None:  # pragma: no cover - an interface
+        raise NotImplementedError
+
+    def put(self, key: str, data: bytes) -> None:  # pragma: no cover - an interface
+        raise NotImplementedError
+
+
+def file_key(spec: RawFile, where: str, data: bytes, suite: bytes | None, parameters: dict) -> str:
+    """What decides one file's validation: its name and shown path, the bytes validated, its suite and
+    the suite parameters it gets (the reference lists' names, report.yml's years and the current year).
+    The code and package lock are added by the store (``Earlier``)."""
+    sha = hashlib.sha256()
+    for part in [spec.name.encode(), where.encode(), data, suite or b"<no suite>",
+                 json.dumps(parameters, sort_keys=True, default=str).encode()]:
+        sha.update(len(part).to_bytes(8, "big"))
+        sha.update(part)
+    return sha.hexdigest()
+
+
+def _pack(entry: dict, key: list[str], result: str) -> bytes:
+    """A passed file's summary entry, its GX result key and result (the data docs' page), checksummed."""
+    body = json.dumps({"entry": entry, "key": key, "result": result}, ensure_ascii=False,
+                      sort_keys=True).encode("utf-8")
+    return hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+
+
+def _unpack(data: bytes | None) -> dict | None:
+    """``_pack``'s content, or None when it is missing or damaged (then the file is validated again)."""
+    if not data:
+        return None
+    checksum, _, body = data.partition(b"\n")
+    if hashlib.sha256(body).hexdigest().encode() != checksum:
+        return None
+    try:
+        kept = json.loads(body.decode("utf-8"))
+    except ValueError:
+        return None
+    if (not isinstance(kept, dict) or not isinstance(kept.get("entry"), dict) or kept["entry"].get("success") is not True
+            or not isinstance(kept.get("key"), list) or not isinstance(kept.get("result"), str)):
+        return None
+    return kept
+
+
+def import_gx():
+    """Great Expectations, imported without analytics and quiet (about 3.4 s the first time in a process)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    import great_expectations as gx
+
+    return gx
+
+
 class _Runner:
     """One ephemeral GX context, with data docs written under ``docs_dir`` when given."""
 
     def __init__(self, docs_dir: Path | None, snapshot: inputs.Snapshot | None = None):
         self.snapshot = snapshot
-        os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-        logging.getLogger("great_expectations").setLevel(logging.ERROR)
-        import great_expectations as gx
+        gx = import_gx()
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         self.gx = gx
@@ -142,6 +201,7 @@ class _Runner:
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self.source = self.context.data_sources.add_pandas("raw")
         self.docs_dir = docs_dir
+        self.stored: tuple[list[str], str] | None = None  # the last result's key and serialised result
         if docs_dir is not None:
             self.context.add_data_docs_site(
                 site_name="validation",
@@ -155,27 +215,52 @@ class _Runner:
 
     def run(self, spec: RawFile, frame: pd.DataFrame, parameters: dict):
         gx = self.gx
-        suite_path = paths.EXPECTATIONS / f"{spec.name}.json"
-        text = (self.snapshot.files.get(f"expectations/{spec.name}.json") if self.snapshot is not None
-                else suite_path.read_bytes() if suite_path.exists() else None)
-        if text is None:
-            raise InputError(f"{paths.relative(suite_path)} is missing: every raw file needs its suite; "
-                             "run 'make suites' to write it from pipeline/ingest/schemas.py.")
-        data = json.loads(text.decode("utf-8"))
+        data = json.loads(_required_suite(spec, self.snapshot).decode("utf-8"))
         suite = self.context.suites.add(gx.ExpectationSuite(**data))
         asset = self.source.add_dataframe_asset(spec.name)
         batch = asset.add_batch_definition_whole_dataframe(spec.name)
         definition = self.context.validation_definitions.add(
             gx.ValidationDefinition(name=spec.name, data=batch, suite=suite))
-        return definition.run(
+        store = self.context.validation_results_store
+        before = set(store.list_keys())
+        result = definition.run(
             batch_parameters={"dataframe": frame},
             expectation_parameters=parameters,
             result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [rawio.LINE]},
         )
+        new = [key for key in store.list_keys() if key not in before]
+        # the result as stored for the data docs, under its key: kept so that a later build can show it again
+        self.stored = (list(store.key_to_tuple(new[0])), store.serialize(store.get(new[0]))) if len(new) == 1 else None
+        return result
+
+    def add_earlier(self, spec: RawFile, key: list[str], result: str) -> None:
+        """An earlier result of a file whose bytes, suite and parameters are unchanged: in the data docs again."""
+        store = self.context.validation_results_store
+        self.context.suites.add(self.gx.ExpectationSuite(**json.loads(self._suite_text(spec).decode("utf-8"))))
+        store.set(store.tuple_to_key(tuple(key)), store.deserialize(result))
+
+    def _suite_text(self, spec: RawFile) -> bytes:
+        return _required_suite(spec, self.snapshot)
 
     def build_docs(self):
         if self.docs_dir is not None:
             self.context.build_data_docs()
+
+
+def suite_text(spec: RawFile, snapshot: inputs.Snapshot | None) -> bytes | None:
+    """The suite's bytes as the build read them (or as they are now, without a snapshot); None when missing."""
+    if snapshot is not None:
+        return snapshot.files.get(f"expectations/{spec.name}.json")
+    suite_path = paths.EXPECTATIONS / f"{spec.name}.json"
+    return suite_path.read_bytes() if suite_path.exists() else None
+
+
+def _required_suite(spec: RawFile, snapshot: inputs.Snapshot | None) -> bytes:
+    text = suite_text(spec, snapshot)
+    if text is None:
+        raise InputError(f"{paths.relative(paths.EXPECTATIONS / f'{spec.name}.json')} is missing: every raw file "
+                         "needs its suite; run 'make suites' to write it from pipeline/ingest/schemas.py.")
+    return text
 
 
 def _messages(spec: RawFile, path: Path, result, text: pd.DataFrame, parameters: dict) -> list[str]:
@@ -312,26 +397,66 @@ def _raw_bytes(spec: RawFile, raw_dir: Path, snapshot: inputs.Snapshot | None,
     return data
 
 
-def _validate_one(runner: _Runner, spec: RawFile, path: Path, text: pd.DataFrame, parameters: dict,
-                  report: dict) -> pd.DataFrame | list[str]:
-    frame = frame_for_gx(spec, text)
-    result = runner.run(spec, frame, parameters)
-    report[spec.name] = {
-        "file": paths.relative(path),
-        "rows": len(frame),
-        "expectations": len(result.results),
-        "failed": sum(1 for r in result.results if not r.success),
-        "success": bool(result.success),
-        "dialect": text.attrs.get("dialect"),
-    }
-    if result.success:
+class _Checks:
+    """Each file through GX, or its earlier result when nothing that decides it changed (``Earlier``).
+
+    GX is imported (about 3 s) only for the first file that must be run, or to write the data
+    docs from earlier results; ``checked`` names the files run through GX.
+    """
+
+    def __init__(self, docs_dir: Path | None, snapshot: inputs.Snapshot | None, earlier: Earlier | None):
+        self.docs_dir, self.snapshot, self.earlier = docs_dir, snapshot, earlier
+        self.runner: _Runner | None = None
+        self.reused: list[tuple[RawFile, dict]] = []
+        self.checked: list[str] = []
+
+    def _runner(self) -> _Runner:
+        if self.runner is None:
+            self.runner = _Runner(self.docs_dir, self.snapshot)
+        return self.runner
+
+    def one(self, spec: RawFile, path: Path, text: pd.DataFrame, data: bytes | None, parameters: dict,
+            report: dict) -> pd.DataFrame | list[str]:
+        frame = frame_for_gx(spec, text)
+        key = None
+        if self.earlier is not None and data is not None:
+            key = file_key(spec, paths.relative(path), data, suite_text(spec, self.snapshot), parameters)
+            kept = _unpack(self.earlier.get(key))
+            if kept is not None:
+                report[spec.name] = kept["entry"]
+                self.reused.append((spec, kept))
+                return typed(spec, frame)
+        runner = self._runner()
+        result = runner.run(spec, frame, parameters)
+        self.checked.append(spec.filename)
+        report[spec.name] = {
+            "file": paths.relative(path),
+            "rows": len(frame),
+            "expectations": len(result.results),
+            "failed": sum(1 for r in result.results if not r.success),
+            "success": bool(result.success),
+            "dialect": text.attrs.get("dialect"),
+        }
+        if not result.success:
+            return _messages(spec, path, result, text, parameters)
+        if key is not None and runner.stored is not None:
+            self.earlier.put(key, _pack(report[spec.name], *runner.stored))
         return typed(spec, frame)
-    return _messages(spec, path, result, text, parameters)
+
+    def build_docs(self) -> None:
+        """The data docs of every file: those run now, and the earlier results of the others."""
+        if self.docs_dir is None:
+            return
+        runner = self._runner()
+        for spec, kept in self.reused:
+            runner.add_earlier(spec, kept["key"], kept["result"])
+        runner.build_docs()
 
 
 def validate_all(params: ReportParams, raw_dir: Path = paths.RAW, docs_dir: Path | None = None,
                  specs: list[RawFile] = RAW_FILES, today: dt.date | None = None,
-                 snapshot: inputs.Snapshot | None = None) -> tuple[dict, dict]:
+                 snapshot: inputs.Snapshot | None = None, earlier: Earlier | None = None,
+                 checked: list[str] | None = None) -> tuple[dict, dict]:
     """Validate every raw file; return ({name: typed table}, summary) or raise ``InputError``.
 
     ``snapshot`` holds the bytes the build read once and hashed for its manifest; those very
@@ -342,25 +467,30 @@ def validate_all(params: ReportParams, raw_dir: Path = paths.RAW, docs_dir: Path
     GX and so refuses a malformed file in about a second. The reference lists are
     validated next, since their values are the valid values of the other files. All
     files are checked before the build stops, so one run shows every problem.
+
+    With ``earlier`` (and a snapshot), a file whose bytes, suite and suite parameters passed
+    before is not run through GX again: its summary entry and GX result (for the data docs)
+    are reused. ``checked``, when given, receives the names of the files run through GX.
     """
     reference_names = ["administrations", "action_plan_points"]
     specs = [BY_NAME[name] for name in reference_names] + [s for s in specs if s.name not in reference_names]
     texts: dict = {}
+    data: dict = {}
     messages: list[str] = []
     for spec in specs:
         try:
-            texts[spec.name] = rawio.read_text_table(spec, raw_path(spec, raw_dir),
-                                                     _raw_bytes(spec, raw_dir, snapshot, params))
+            data[spec.name] = _raw_bytes(spec, raw_dir, snapshot, params)
+            texts[spec.name] = rawio.read_text_table(spec, raw_path(spec, raw_dir), data[spec.name])
         except InputError as exc:
             messages.append(str(exc))
     if messages:
         raise InputError(_joined(messages))
-    runner = _Runner(docs_dir, snapshot)
+    checks = _Checks(docs_dir, snapshot, earlier)
     summary: dict = {}
     tables: dict = {}
     base = {"series_start": params.series_start, "current_year": (today or dt.date.today()).year}
     for spec in specs[:len(reference_names)]:
-        outcome = _validate_one(runner, spec, raw_path(spec, raw_dir), texts[spec.name], base, summary)
+        outcome = checks.one(spec, raw_path(spec, raw_dir), texts[spec.name], data[spec.name], base, summary)
         if isinstance(outcome, list):
             messages += outcome
         else:
@@ -370,7 +500,8 @@ def validate_all(params: ReportParams, raw_dir: Path = paths.RAW, docs_dir: Path
     parameters = suite_parameters(params, tables, today)
     for spec in specs[len(reference_names):]:
         try:
-            outcome = _validate_one(runner, spec, raw_path(spec, raw_dir), texts[spec.name], parameters, summary)
+            outcome = checks.one(spec, raw_path(spec, raw_dir), texts[spec.name], data[spec.name], parameters,
+                                 summary)
         except InputError as exc:
             messages.append(str(exc))
             continue
@@ -378,6 +509,8 @@ def validate_all(params: ReportParams, raw_dir: Path = paths.RAW, docs_dir: Path
             messages += outcome
         else:
             tables[spec.name] = outcome
+    if checked is not None:
+        checked[:] = checks.checked
     try:
         _without_identifiers(tables, raw_dir, snapshot)
     except InputError as exc:
@@ -388,7 +521,7 @@ def validate_all(params: ReportParams, raw_dir: Path = paths.RAW, docs_dir: Path
     if snapshot is not None and snapshot.export is not None and survey.RAW_NAME in summary:
         # the export's name, not where it lies on this machine (the summary is published)
         summary[survey.RAW_NAME]["file"] = inputs.raw_name(BY_NAME[survey.RAW_NAME].filename, snapshot.export)
-    runner.build_docs()
+    checks.build_docs()
     return tables, summary
 
 
