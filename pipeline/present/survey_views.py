@@ -128,9 +128,9 @@ def cell_share(row, column: str, synthetic: bool) -> str:
 
 
 def cell_count(row, synthetic: bool) -> str:
-    """One statement's answers for one group and occasion, traced: one raw row per answer."""
+    """One statement's answers for one group and occasion, traced to the occasion's raw rows (``survey.shares``)."""
     how = (f"Antal svar på påståendet ”{survey.STATEMENT_SHORT[row['statement']].lower()}”, "
-           f"{_who(row['group_type'], row['group'])}, {row['occasion']}: en rad i rådata per svar")
+           f"{_who(row['group_type'], row['group'])}, {row['occasion']}: räknade bland mättillfällets rader i rådata")
     return traced(fmt.number(row["n"]), how, trace.rows_of(row), synthetic)
 
 
@@ -202,7 +202,7 @@ def _occasions_held(shares: pd.DataFrame, synthetic: bool) -> str:
 def _extreme(row, word: str, synthetic: bool) -> str:
     """The fewest or most answers to one statement at one occasion, whole city, traced to that cell."""
     how = (f"{word} svar på ett påstående vid ett tillfälle i hela staden: påståendet "
-           f"”{survey.STATEMENT_SHORT[row['statement']].lower()}”, {row['occasion']}, en rad i rådata per svar")
+           f"”{survey.STATEMENT_SHORT[row['statement']].lower()}”, {row['occasion']}, räknade bland mättillfällets rader i rådata")
     return traced(fmt.number(row["n"]), how, trace.rows_of(row), synthetic)
 
 
