@@ -24,13 +24,17 @@ FACT_COLUMNS = ["inhabitants", "under_20_pct", "over_65_pct", "ohalsotal_days", 
 
 
 def pages(administrations: pd.DataFrame) -> pd.DataFrame:
-    """Name, slug and type of every page, in the report's order (index 0, 1, …: the page's position)."""
+    """Name, slug and type of every page, in the report's order (index 0, 1, …: the page's position).
+
+    Written with one reindex rather than a lookup per district: an administration page's notebook
+    asks for it about 16 times (``lookup`` through its captions and place names), and the per-row
+    version took about 0.2 s of each page's 0.5 s.
+    """
+    columns = ["name", "slug", "type"]
     districts = administrations[administrations["type"] == "district"]
+    ordered = districts.set_index("name").reindex(fmt.swedish_sorted(districts["name"])).reset_index()
     central = administrations[administrations["type"] == "central"].sort_values("table_order")
-    ordered = [districts.set_index("name").loc[n] for n in fmt.swedish_sorted(districts["name"])]
-    rows = [{"name": r.name, "slug": r["slug"], "type": r["type"]} for r in ordered]
-    rows += [{"name": r["name"], "slug": r["slug"], "type": r["type"]} for _, r in central.iterrows()]
-    return pd.DataFrame(rows)
+    return pd.concat([ordered[columns], central[columns]], ignore_index=True)
 
 
 def lookup(administrations: pd.DataFrame, name: str) -> pd.Series:
