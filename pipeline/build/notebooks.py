@@ -149,13 +149,29 @@ def _ipc_kernel_manager():
     return IpcKernelManager
 
 
+class _Drawings:
+    """The diagrams' store (``charts.keep_drawings``) in the build cache, kind ``charts``, keyed with the code.
+
+    A diagram whose numbers did not change is then not drawn again by the next build either: after
+    one district's cell changed, every page's panels of the other profession are reused.
+    """
+
+    def read(self, key: str) -> bytes | None:
+        return cache.read("charts", cache.digest(key, cache.code_digest()))
+
+    def write(self, key: str, data: bytes) -> None:
+        cache.write("charts", cache.digest(key, cache.code_digest()), data)
+
+
 def execute(run: Run, stage: Path) -> bool:
     """Execute one notebook into ``<stage>/output/notebooks/``, or reuse an identical run: True when reused."""
     import papermill
 
     from pipeline.build import engine as inprocess
+    from pipeline.present import charts
 
     _kernel_environment()
+    charts.keep_drawings(_Drawings())  # the notebooks run in this process (engine ``inprocess``)
     inprocess.register()  # as its papermill.engine entry point does, also where the project is only on PYTHONPATH
     target = stage / "output" / "notebooks" / run.executed
     target.parent.mkdir(parents=True, exist_ok=True)
