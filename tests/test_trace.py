@@ -77,6 +77,26 @@ def test_a_marker_outside_a_block_stops_the_page():
         notebooks.render_page([], {"title": stray, "toc": []}, template="page.html.j2")
 
 
+def test_print_gets_each_figure_as_its_value_without_descriptions_as_a_reader_of_the_page_sees_it():
+    sentence = blocks.Text("Andelen var " + trace.figure("20,4 %", "117 / 573 = 20,4 %", "turnover.csv:2") + " och "
+                           + trace.figure(blocks.stacked("4/26", "15,4 %"), "4 / 26", "turnover.csv:14") + ".")
+    page = notebooks.render_page([{"key": "x", "body": sentence.html(), "headings": []}], {"title": "T", "toc": []},
+                                 template="page.html.j2")
+    printed = trace.for_print(page)
+    assert not _soup(printed).select(".trace, .trace-note, [aria-describedby]") and "Rådata" not in printed
+    shown = _soup(page)
+    for note in shown.select(".trace-note"):
+        note.decompose()
+    assert _soup(printed).body.get_text() == shown.body.get_text(), "print reads as the page without descriptions"
+    assert _soup(printed).select_one("span.detail").get_text() == "15,4 %", "a stacked cell keeps its markup"
+    assert trace.for_print(printed) == printed
+
+
+def test_print_refuses_a_figure_in_a_form_it_does_not_know():
+    with pytest.raises(ValueError, match="not in the form"):
+        trace.for_print('<p><span class="trace" tabindex="0">7<b>x</b><span class="trace-note">3 + 4</span></p>')
+
+
 def test_every_number_in_the_reports_tables_and_sentences_is_traced_to_raw_lines_that_hold_it(built_project):
     """Every table cell of the chapters that holds a figure is traced; a sample of traced turnover
     cells is checked against the raw file at the named line."""

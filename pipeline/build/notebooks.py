@@ -380,6 +380,7 @@ def write_pdf(html_text: str, target: Path) -> str:
     """Print the HTML to PDF with WeasyPrint: A4, page numbers, tagged (PDF/UA-1)."""
     import weasyprint
 
+    html_text = trace.for_print(html_text)  # keyed by what is printed: a description's wording reprints nothing
     key = cache.digest(html_text, weasyprint.__version__, "pdf/ua-1", _source_date_epoch())
     if cache.fetch("pdf", key, target):
         return str(target)
@@ -415,7 +416,7 @@ def print_pdf(html_text: str, target: Path) -> None:
     _source_date_epoch()
     # No base URL: links to sibling files (manifest.json, index.html) stay relative, so they
     # work beside the published PDF and name no directory of the machine that built it.
-    weasyprint.HTML(string=html_text).write_pdf(str(target), pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    weasyprint.HTML(string=trace.for_print(html_text)).write_pdf(str(target), pdf_variant="pdf/ua-1", uncompressed_pdf=False)
 
 
 def write_pdfs(jobs: list[tuple[str, Path]], pool: ProcessPoolExecutor | None = None, meanwhile=None) -> list[str]:

@@ -124,6 +124,26 @@ def number(html: str) -> str:
     return _IDS.sub(one, html)
 
 
+_PRINTED_NOTE = re.compile(r'<span (?=[^>]*class="trace-note")[^>]*>[^<]*</span></span>')
+_PRINTED_OPENING = re.compile(r'<span (?=[^>]*class="trace")[^>]*>')
+
+
+def for_print(html: str) -> str:
+    """The page as print shows it: each traced figure reduced to its value, its description gone.
+
+    Print never shows a description (report.css hides them), but WeasyPrint still parses and styles
+    every hidden element: without the report's 3,166 descriptions and their spans, output/report.pdf
+    prints in 8.1 s instead of 11.1 s (measured on the 2-core machine), page for page the same.
+    A description is the figure's last child and holds only text (``expand``), so it ends with the
+    figure's own closing tag.
+    """
+    printed = _PRINTED_OPENING.sub("", _PRINTED_NOTE.sub("", html))
+    if 'class="trace' in printed:
+        at = printed.index('class="trace')
+        raise ValueError(f"a traced figure is not in the form expand() writes, near: {printed[max(0, at - 80):at + 80]!r}")
+    return printed
+
+
 def leftover(html: str) -> bool:
     """Whether a marker escaped ``expand`` (a traced figure put where no block renders it)."""
     return any(char in html for char in (OPEN, SEP, CLOSE))
