@@ -116,21 +116,29 @@ def test_a_changed_raw_cell_reruns_and_matches_a_clean_build(incremental, tmp_pa
     assert comparable(incremental) == comparable(clean)
 
 
-def test_damaged_raw_data_after_a_build_is_validated_and_refused(incremental):
-    """A passing validation is reused only for the very same bytes: a damaged cell is still caught."""
+@pytest.mark.parametrize("value", ["999", "tolv"])
+def test_damaged_raw_data_after_a_build_is_validated_and_refused(incremental, value):
+    """A passing validation is reused only for the very same bytes: a damaged cell is still caught.
+
+    The build computes and runs notebooks while a worker validates; what it made of the damaged
+    data (999 ended of 25 employed is computed, 'tolv' breaks the computation) never shows:
+    the message is validation's, and nothing is published."""
     path = incremental / "data" / "raw" / "turnover.csv"
     original = path.read_text(encoding="utf-8")
     published = comparable(incremental)
     lines = original.split("\n")
     number = next(i for i, line in enumerate(lines) if ",Skarpnäck," in line)
     fields = lines[number].split(",")
-    fields[3] = "999"  # ended > headcount
+    fields[3] = value  # ended > headcount, or not a number
     lines[number] = ",".join(fields)
     path.write_text("\n".join(lines), encoding="utf-8")
     try:
         result = make_report(incremental)
         assert result.returncode != 0
-        assert f"data/raw/turnover.csv, line {number + 1}" in result.stderr and "999" in result.stderr
+        assert "[process]" in result.stdout, "the build went on beside validation"
+        assert result.stderr.startswith("error: Raw data failed validation"), result.stderr[-2000:]
+        assert f"data/raw/turnover.csv, line {number + 1}" in result.stderr and value in result.stderr
+        assert "Traceback" not in result.stderr
         assert comparable(incremental) == published
     finally:
         path.write_text(original, encoding="utf-8")

@@ -149,7 +149,11 @@ def _build_in(stage: Path, params: config.ReportParams, progress: Progress, pool
     output = stage / "output"
     notebooks.stamp_date(provenance.edition_datetime(params))
     # the data docs of a complete build are written while the PDFs print (below); the preview adds them itself
-    tables, summary, frames = _validate_and_process(progress, params, stage, snapshot, memo, with_docs=False)
+    if complete and pool is not None:
+        verdict, frames = _process_while_validating(progress, params, stage, snapshot, pool)
+    else:
+        _, summary, frames = _validate_and_process(progress, params, stage, snapshot, memo, with_docs=False)
+        verdict = _Verdict(progress, summary=summary)
     with progress.stage("audit", "writing output/audit/ (published figures recomputed)"):
         write_audit(frames["reconciliation"], output / "audit", params.title)
     pages = administration.pages(frames["administrations"])
@@ -158,11 +162,16 @@ def _build_in(stage: Path, params: config.ReportParams, progress: Progress, pool
         # the index's small multiples, drawn by a worker beside the notebooks (see index_items)
         drawn = pool.submit(index_items, stage / "data" / "processed",
                             [(p.name, p.slug) for p in pages.itertuples()]) if pool is not None else None
-        reused = notebooks.execute_all(runs, stage, pool)
+        try:
+            reused = notebooks.execute_all(runs, stage, pool, abandon=verdict.future)
+        except Exception:
+            verdict.summary()  # data that failed validation: its problems, not what a notebook made of them
+            raise
         if drawn is not None:
             drawn.result()
         print(f"[execute] {len(runs) - sum(reused)} executed; {sum(reused)} reused, their notebook, parameters, "
               "code and the datasets they read being unchanged", flush=True)
+    summary = verdict.summary()  # nothing is rendered from data that failed validation
     with progress.stage("html", "rendering output/report.html and output/administrations/"):
         documents = render_documents(runs, stage, params, pages, summary, snapshot)
         for target, text in documents.items():
@@ -278,6 +287,92 @@ class KeptResults(validation.Earlier):
         cache.write("validated", cache.digest(key, cache.code_digest()), data)
 
 
+class _Verdict:
+    """Validation's outcome, while a worker may still be validating (``_process_while_validating``).
+
+    ``summary()`` waits for it: the summary of a passing validation, or validation's ``InputError``
+    for data that failed, whatever the build made of that data meanwhile.
+    """
+
+    def __init__(self, progress: Progress, future=None, summary: dict | None = None):
+        self.progress, self.future, self._summary = progress, future, summary
+
+    def summary(self) -> dict:
+        if self._summary is None:
+            summary, checked, seconds = self.future.result()
+            stream = self.progress.stream
+            print(f"[validate] {len(checked)} checked with GX ({', '.join(checked) or 'none'}); "
+                  f"{len(summary) - len(checked)} reused, their bytes, suite and suite parameters unchanged since they "
+                  "passed", file=stream, flush=True)
+            print(f"[validate] done in {seconds:.1f} s, beside processing and the notebooks", file=stream, flush=True)
+            self.progress.timings["validate"] = self.progress.timings.get("validate", 0.0) + seconds
+            self.progress.within.add("validate")
+            self._summary = summary
+        return self._summary
+
+
+def _validate_in_worker(params: config.ReportParams, snapshot: inputs.Snapshot) -> tuple[dict, list[str], float]:
+    """``validation.validate_all`` in a pool worker, without data docs: (summary, files run through GX, seconds).
+
+    The tables stay in the worker: the build has read the same ones from the same bytes."""
+    start = time.perf_counter()
+    checked: list[str] = []
+    _, summary = validation.validate_all(params, snapshot=snapshot, earlier=KeptResults(), checked=checked)
+    return summary, checked, time.perf_counter() - start
+
+
+def _process_while_validating(progress: Progress, params: config.ReportParams, stage: Path,
+                              snapshot: inputs.Snapshot, pool) -> tuple[_Verdict, dict]:
+    """``make report``: data/processed/ computed while a worker runs the changed files through GX.
+
+    GX's import alone takes about 3 s, and a rebuild after one raw cell changed used to wait for
+    it before anything else ran. Here the tables are read from the very bytes the worker
+    validates (``validation.read_validated``, the same function a cached validation uses), and
+    processing and the notebooks go on meanwhile; the build renders and publishes nothing before
+    the worker's verdict (``_Verdict.summary``). Data that fails validation stops the build with
+    validation's message, even when processing or a notebook failed on that data first.
+    Inputs that passed validation unchanged need no worker.
+    """
+    output = stage / "output"
+    processed = stage / "data" / "processed"
+    _stage_sources(snapshot, stage)
+    earlier = _passed_unchanged(progress, params, snapshot, output / "validation")
+    if earlier is not None:
+        tables, summary = earlier
+        verdict = _Verdict(progress, summary=summary)
+    else:
+        print("[validate] checking data/raw/ against expectations/ in a worker, while the build goes on …",
+              file=progress.stream, flush=True)
+        verdict = _Verdict(progress, future=pool.submit(_validate_in_worker, params, snapshot))
+        try:
+            tables = validation.read_validated(snapshot, params)
+        except Exception:
+            verdict.summary()
+            raise
+    with progress.stage("process", "computing data/processed/"):
+        try:
+            frames = compute.build(tables, params, compute.sources(snapshot.export))
+            compute.write_all(frames, processed, validation.synthetic(snapshot=snapshot))
+        except Exception:
+            verdict.summary()
+            raise
+    return verdict, frames
+
+
+def _passed_unchanged(progress: Progress, params: config.ReportParams, snapshot: inputs.Snapshot,
+                      docs: Path) -> tuple[dict, dict] | None:
+    """The tables and summary when nothing changed since a passing validation (``validation_key``): its data
+    docs unpacked into ``docs``, GX not imported. None otherwise."""
+    key = validation_key(params, snapshot)
+    if not cache.fetch_tree("validation", key, docs):
+        return None
+    with progress.stage("validate", "data/raw/, expectations/ and report.yml unchanged since they passed "
+                                    "validation: reusing those results and data docs"):
+        tables = validation.read_validated(snapshot, params)
+        summary = json.loads((docs / paths.VALIDATION_RESULTS).read_text(encoding="utf-8"))
+    return tables, summary
+
+
 def _validated(progress: Progress, params: config.ReportParams, snapshot: inputs.Snapshot, docs: Path,
                with_docs: bool = True):
     """The typed tables and the summary, with the data docs and results.json in ``docs``.
@@ -289,13 +384,10 @@ def _validated(progress: Progress, params: config.ReportParams, snapshot: inputs
     changed are run through GX; the others' results come from the cache (``KeptResults``),
     and the data docs are written for every file.
     """
+    earlier = _passed_unchanged(progress, params, snapshot, docs)
+    if earlier is not None:
+        return earlier
     key = validation_key(params, snapshot)
-    if cache.fetch_tree("validation", key, docs):
-        with progress.stage("validate", "data/raw/, expectations/ and report.yml unchanged since they passed "
-                                        "validation: reusing those results and data docs"):
-            tables = validation.read_validated(snapshot, params)
-            summary = json.loads((docs / paths.VALIDATION_RESULTS).read_text(encoding="utf-8"))
-        return tables, summary
     checked: list[str] = []
     with progress.stage("validate", "checking data/raw/ against expectations/"):
         tables, summary = validation.validate_all(params, docs_dir=docs if with_docs else None, snapshot=snapshot,
