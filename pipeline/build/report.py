@@ -294,8 +294,8 @@ class _Verdict:
     for data that failed, whatever the build made of that data meanwhile.
     """
 
-    def __init__(self, progress: Progress, future=None, summary: dict | None = None):
-        self.progress, self.future, self._summary = progress, future, summary
+    def __init__(self, progress: Progress, future=None, summary: dict | None = None, passed=None):
+        self.progress, self.future, self._summary, self._passed = progress, future, summary, passed
 
     def summary(self) -> dict:
         if self._summary is None:
@@ -307,17 +307,23 @@ class _Verdict:
             print(f"[validate] done in {seconds:.1f} s, beside processing and the notebooks", file=stream, flush=True)
             self.progress.timings["validate"] = self.progress.timings.get("validate", 0.0) + seconds
             self.progress.within.add("validate")
+            if self._passed is not None:
+                self._passed(summary)
             self._summary = summary
         return self._summary
 
 
-def _validate_in_worker(params: config.ReportParams, snapshot: inputs.Snapshot) -> tuple[dict, list[str], float]:
-    """``validation.validate_all`` in a pool worker, without data docs: (summary, files run through GX, seconds).
+def _validate_in_worker(params: config.ReportParams, snapshot: inputs.Snapshot,
+                        docs: Path) -> tuple[dict, list[str], float]:
+    """``validation.validate_all`` in a pool worker, data docs into ``docs``: (summary, files run through GX, seconds).
 
-    The tables stay in the worker: the build has read the same ones from the same bytes."""
+    The tables stay in the worker: the build has read the same ones from the same bytes. The data
+    docs are written here, where GX is imported already, rather than by the build's own process
+    while the PDFs print (a second import of about 3 s)."""
     start = time.perf_counter()
     checked: list[str] = []
-    _, summary = validation.validate_all(params, snapshot=snapshot, earlier=KeptResults(), checked=checked)
+    _, summary = validation.validate_all(params, docs_dir=docs, snapshot=snapshot, earlier=KeptResults(),
+                                         checked=checked)
     return summary, checked, time.perf_counter() - start
 
 
@@ -343,7 +349,13 @@ def _process_while_validating(progress: Progress, params: config.ReportParams, s
     else:
         print("[validate] checking data/raw/ against expectations/ in a worker, while the build goes on …",
               file=progress.stream, flush=True)
-        verdict = _Verdict(progress, future=pool.submit(_validate_in_worker, params, snapshot))
+        docs = output / "validation"
+
+        def passed(summary: dict) -> None:  # as ``_validated`` keeps a passing validation
+            _write_results(summary, docs)
+            cache.store_tree("validation", validation_key(params, snapshot), docs)
+
+        verdict = _Verdict(progress, future=pool.submit(_validate_in_worker, params, snapshot, docs), passed=passed)
         try:
             tables = validation.read_validated(snapshot, params)
         except Exception:
