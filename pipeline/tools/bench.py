@@ -53,6 +53,14 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+def children_cpu() -> float:
+    """CPU seconds (user and system) of every process this one has started and waited for, with their own."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int, str]:
     """Wall seconds, peak resident memory of the whole process tree (bytes), and stdout."""
     start = time.perf_counter()
@@ -248,6 +256,7 @@ def main() -> int:
     runs = int(os.environ.get("BENCH_RUNS", "3"))
     figures: dict[str, list[float]] = {k: [] for k in ["cold_s", "noop_s", "district_cell_s", "notebook_text_s",
                                                        "cold_kernels_s", "baseline_s", "peak_memory_gib",
+                                                       "cold_cpu_s", "district_cell_cpu_s",
                                                        "preview_text_s", "preview_cell_s",
                                                        *FLOOR_SCRIPTS]}
     stages: dict[str, list[float]] = {}
@@ -257,7 +266,9 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="bench-") as temporary:
             root = copy_project(Path(temporary) / "project")
             print(f"[bench] run {run + 1}/{runs}: cold build …", flush=True)
+            cpu = children_cpu()
             seconds, peak, output = timed(make(root), root)
+            figures["cold_cpu_s"].append(children_cpu() - cpu)
             figures["cold_s"].append(seconds)
             figures["peak_memory_gib"].append(peak / 2**30)
             for stage, value in stage_times(output).items():
@@ -267,7 +278,9 @@ def main() -> int:
             print(f"[bench] run {run + 1}/{runs}: no-op, one cell, one notebook text …", flush=True)
             figures["noop_s"].append(timed(make(root), root)[0])
             _edit_district_cell(root)
+            cpu = children_cpu()
             seconds, _, output = timed(make(root), root)
+            figures["district_cell_cpu_s"].append(children_cpu() - cpu)
             figures["district_cell_s"].append(seconds)
             for stage, value in stage_times(output).items():
                 cell_stages.setdefault(stage, []).append(value)
@@ -296,8 +309,10 @@ def main() -> int:
          f"{ratio:.2f} × baseline", ratio <= TARGETS["cold_vs_baseline"]),
         ("no-op rebuild", f"{median['noop_s']:.2f} s", f"< {TARGETS['noop_s']:.0f} s", "", median["noop_s"] < TARGETS["noop_s"]),
         ("one district cell changed", f"{median['district_cell_s']:.1f} s",
-         f"< {TARGETS['district_cell_s']:.0f} s, ≤ {TARGETS['district_cell_vs_cold']} × cold", f"{cell_ratio:.2f} × cold",
-         median["district_cell_s"] < TARGETS["district_cell_s"] and cell_ratio <= TARGETS["district_cell_vs_cold"]),
+         f"≤ {TARGETS['district_cell_vs_cold']} × cold", f"{cell_ratio:.2f} × cold",
+         cell_ratio <= TARGETS["district_cell_vs_cold"]),
+        ("", "", f"< {TARGETS['district_cell_s']:.0f} s (build-speed issue)", "",
+         median["district_cell_s"] < TARGETS["district_cell_s"]),
         ("one notebook's text changed", f"{median['notebook_text_s']:.1f} s", "", "", None),
         ("preview: notebook text saved", f"{median['preview_text_s']:.1f} s", f"≤ {TARGETS['preview_text_s']:.0f} s",
          "to the new page", median["preview_text_s"] <= TARGETS["preview_text_s"]),
@@ -325,9 +340,15 @@ def main() -> int:
     print(f"  importing GX, before the changed file is checked  {median['gx_import_s']:6.1f} s")
     print(f"  printing output/report.pdf, which shows the cell   {median['report_pdf_s']:6.1f} s")
     print(f"  together, at least                                 {least:6.1f} s   (target < {TARGETS['district_cell_s']:.0f} s)")
+    cpu_ratio = median["district_cell_cpu_s"] / median["cold_cpu_s"]
+    print("\nWork done, in CPU seconds of every process of the build (median), beside the wall time:")
+    print(f"  cold build                                         {median['cold_cpu_s']:6.1f} s")
+    print(f"  one district cell changed                          {median['district_cell_cpu_s']:6.1f} s   "
+          f"({cpu_ratio:.2f} × cold; the wall-time target is {TARGETS['district_cell_vs_cold']} × cold)")
     result = {"runs": runs, "cores": os.cpu_count(), "median": median, "stages": median_stages,
               "stages_district_cell": median_cell_stages, "stages_preview": median_preview,
-              "ratio_cold_to_baseline": ratio, "ratio_district_cell_to_cold": cell_ratio, "targets": TARGETS, "all": figures}
+              "ratio_cold_to_baseline": ratio, "ratio_district_cell_to_cold": cell_ratio,
+              "ratio_district_cell_to_cold_cpu": cpu_ratio, "targets": TARGETS, "all": figures}
     target = paths.ROOT / "bench" / "latest.json"
     target.parent.mkdir(exist_ok=True)
     target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
