@@ -51,6 +51,17 @@ def _report(page: str) -> bool:
     return "handlingsplan" in _title(page)
 
 
+def test_a_served_page_without_its_reload_script_is_the_page_as_built():
+    from pipeline.build import preview
+
+    built = "<!DOCTYPE html><html><body><p>Rapport</p><script>var a = 1;</script></body></html>"
+    served = preview.with_reload(built, "1764561600000000000")
+    assert SCRIPT.search(served) and served != built
+    assert preview.without_reload(served) == built
+    assert preview.without_reload(built) == built
+    assert preview.without_reload(preview.with_reload(built, "2")) == preview.without_reload(served)
+
+
 @pytest.mark.build
 def test_preview_serves_rebuilds_shows_errors_and_stops_on_ctrl_c(tmp_path):
     root = copy_project(tmp_path / "project")

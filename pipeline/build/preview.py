@@ -48,7 +48,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from pipeline import errors, paths
-from pipeline.build import notebooks, publish
+from pipeline.build import cache, notebooks, publish
 from pipeline.errors import InputError
 from pipeline.ingest import inputs, validation
 
@@ -164,6 +164,12 @@ def with_reload(page: str, build: str) -> str:
     script = _RELOAD % (json.dumps(build), EVENTS)
     at = page.rfind("</body>")
     return page + script if at < 0 else page[:at] + script + page[at:]
+
+
+def without_reload(page: str) -> str:
+    """A served page as it was built: ``with_reload``'s script taken out (``make bench`` compares pages so)."""
+    start = page.find(_RELOAD[:_RELOAD.index("\n")])
+    return page if start < 0 else page[:start] + page[page.index("</script>\n", start) + len("</script>\n"):]
 
 
 def port(environ=None) -> int:
@@ -283,6 +289,7 @@ def run(environ=None) -> int:
                     built = snapshot.digests
                     state.set()
                     print(f"[preview] new build served in {time.perf_counter() - start:.1f} s: {url}", flush=True)
+                    cache.prune()  # after the new build's id is out, so no page is served new under the old id
                     if not done["docs"]:  # after serving the pages: the data docs take GX about 1.6 s
                         report.preview_docs(report.Progress(io.StringIO()), snapshot, PREVIEW / "validation")
                         print("[preview] data docs written (validation/index.html)", flush=True)

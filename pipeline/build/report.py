@@ -113,7 +113,8 @@ def build_preview(progress: Progress, pool, target: Path, snapshot: inputs.Snaps
     (a dict the preview keeps between rebuilds) holds the last validated tables and processed
     data: while no raw file, suite or parameter changed they are reused as they are. The data
     docs are left out when they would have to be written (``preview_docs`` adds them after the
-    pages are served); "docs" in the result says whether they are in.
+    pages are served); "docs" in the result says whether they are in. The caller prunes the cache,
+    once the new build is announced.
     """
     snapshot, params = _start(snapshot)
     stage = publish.new_stage()
@@ -123,7 +124,6 @@ def build_preview(progress: Progress, pool, target: Path, snapshot: inputs.Snaps
         publish.swap_in(stage / "output", target)
     finally:
         publish.discard(stage)
-    cache.prune()
     return {"files": len(summary), "runs": len(runs), "docs": docs}
 
 

@@ -140,11 +140,16 @@ def _served(url: str) -> str:
 
 
 def _until_changed(url: str, before: str, timeout: float = 300) -> tuple[float, str]:
-    """Seconds until the page at ``url`` is no longer ``before`` (and is the report, not an error page), and the page."""
+    """Seconds until the page at ``url`` is no longer ``before`` (and is the report, not an error page), and the page.
+
+    Pages are compared as built, without the preview's reload script: its build id alone changing is no new page.
+    """
+    from pipeline.build.preview import without_reload
+
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
         page = _served(url)
-        if page and page != before and "handlingsplan" in page.split("</title>")[0]:
+        if page and without_reload(page) != without_reload(before) and "handlingsplan" in page.split("</title>")[0]:
             return time.perf_counter() - start, page
         time.sleep(0.1)
     raise RuntimeError(f"the preview at {url} did not change within {timeout:.0f} s")
