@@ -148,7 +148,8 @@ def _build_in(stage: Path, params: config.ReportParams, progress: Progress, pool
     ``memo``: see ``build_preview``."""
     output = stage / "output"
     notebooks.stamp_date(provenance.edition_datetime(params))
-    # the data docs of a complete build are written while the PDFs print (below); the preview adds them itself
+    # make report: the validating worker writes the data docs; without a pool they are written while the PDFs
+    # print (below); the preview adds them itself after serving
     if complete and pool is not None:
         verdict, frames = _process_while_validating(progress, params, stage, snapshot, pool)
     else:
@@ -181,7 +182,8 @@ def _build_in(stage: Path, params: config.ReportParams, progress: Progress, pool
         printed = {t: text for t, text in documents.items() if t.name != "index.html"}
 
         def workbook():
-            """In this process while the workers print: about 1 s of workbook and 1.6 s of data docs off a build."""
+            """In this process while the workers print: about 1 s of workbook (and, if no worker wrote them, 1.6 s
+            of data docs) off a build."""
             with progress.stage("workbook", "writing output/tabeller.xlsx while the PDFs print"):
                 write_workbook(output / "tabeller.xlsx", stage / "data" / "processed", params)
             if not (output / "validation").is_dir():
