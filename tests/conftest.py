@@ -107,8 +107,13 @@ def copy_of_build(_built_once):
     """
     snapshot = _built_once[1]
 
-    def copy(target: Path) -> Path:
-        shutil.copytree(snapshot, target, symlinks=True)
+    def copy(target: Path, cache_only: bool = False) -> Path:
+        """With ``cache_only``: a project never built here (no output/), holding only that build cache."""
+        if cache_only:
+            copy_project(target)
+            shutil.copytree(snapshot / ".build" / "cache", target / ".build" / "cache", symlinks=True)
+        else:
+            shutil.copytree(snapshot, target, symlinks=True)
         return target
 
     return copy
