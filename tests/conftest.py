@@ -76,12 +76,47 @@ def make(root: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProc
 
 
 @pytest.fixture(scope="session")
-def built_project(tmp_path_factory) -> Path:
-    """One full build of a copy of the project, shared by the tests that read outputs."""
+def _built_once(tmp_path_factory) -> tuple[Path, Path]:
+    """One cold full build of a copy of the project, and an untouched snapshot of it taken right after.
+
+    Tests change ``built_project`` and restore it; the snapshot is never changed, so every
+    ``copy_of_build`` starts from exactly what a default build leaves: output/, data/processed/
+    and the build cache (.build/cache/) it filled.
+    """
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
     result = run_pipeline(root, "report")
     assert result.returncode == 0, result.stdout + result.stderr
-    return root
+    snapshot = tmp_path_factory.mktemp("built-snapshot") / "project"
+    shutil.copytree(root, snapshot, symlinks=True)
+    return root, snapshot
+
+
+@pytest.fixture(scope="session")
+def built_project(_built_once) -> Path:
+    """One full build of a copy of the project, shared by the tests that read outputs."""
+    return _built_once[0]
+
+
+@pytest.fixture(scope="session")
+def copy_of_build(_built_once):
+    """``copy_of_build(target)``: a new copy of the default build at ``target``, its build cache included.
+
+    For tests that change an input and rebuild: their build redoes only the steps whose inputs
+    changed (cache entries are keyed by content, never by the project's path), instead of
+    building everything from a cold cache. Not for tests about a cold build or a clean one.
+    """
+    snapshot = _built_once[1]
+
+    def copy(target: Path, cache_only: bool = False) -> Path:
+        """With ``cache_only``: a project never built here (no output/), holding only that build cache."""
+        if cache_only:
+            copy_project(target)
+            shutil.copytree(snapshot / ".build" / "cache", target / ".build" / "cache", symlinks=True)
+        else:
+            shutil.copytree(snapshot, target, symlinks=True)
+        return target
+
+    return copy
 
 
 @pytest.fixture()

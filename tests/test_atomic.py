@@ -114,6 +114,9 @@ def killed_builds(built_project, tmp_path_factory):
     params = (built_project / "report.yml").read_bytes()
     for directory in _published(built_project):
         shutil.copytree(directory, saved / directory.relative_to(built_project))
+    cache = built_project / ".build" / "cache"
+    if cache.is_dir():  # the kills empty it; put back afterwards, so later tests' rebuilds of the shared build stay warm
+        shutil.copytree(cache, saved / "build-cache", symlinks=True)
     before = tree_digest(*_published(built_project))
     try:
         results = {point: _kill_build(built_project, *KILL_POINTS[point]) for point in KILL_POINTS}
@@ -124,6 +127,8 @@ def killed_builds(built_project, tmp_path_factory):
             shutil.rmtree(directory, ignore_errors=True)
             shutil.copytree(saved / directory.relative_to(built_project), directory)
         shutil.rmtree(built_project / ".build", ignore_errors=True)
+        if (saved / "build-cache").is_dir():
+            shutil.copytree(saved / "build-cache", cache, symlinks=True)
 
 
 @pytest.mark.parametrize("point", list(KILL_POINTS))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import ROOT, copy_project, run_pipeline
+from conftest import ROOT, run_pipeline
 from pipeline.build import changes, verify
 from pipeline.process import datasets
 
@@ -64,9 +64,14 @@ def _changes(root: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def repository(tmp_path_factory) -> tuple[Path, str, dict, list[dict]]:
-    """A git repository whose branch holds the next edition, built; the commit before it; what changed."""
-    root = copy_project(tmp_path_factory.mktemp("diff") / "project")
+def repository(copy_of_build, tmp_path_factory) -> tuple[Path, str, dict, list[dict]]:
+    """A git repository whose branch holds the next edition, built; the commit before it; what changed.
+
+    It starts from a copy of the default build with its build cache (not committed: ignored
+    like output/), so building the next edition and the old one in ``diff`` reuses the steps
+    whose inputs they share with it.
+    """
+    root = copy_of_build(tmp_path_factory.mktemp("diff") / "project")
     (root / ".gitignore").write_text("output/\ndata/processed\n.build/\n__pycache__/\n", encoding="utf-8")
     _git(root, "init", "--quiet")
     _git(root, "add", "--all")

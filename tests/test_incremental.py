@@ -56,8 +56,11 @@ def change_one_cell(root: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def incremental(tmp_path_factory):
-    root = copy_project(tmp_path_factory.mktemp("incremental") / "project")
+def incremental(copy_of_build, tmp_path_factory):
+    """A built project and its build cache, as a first full build leaves them (a copy of the session's
+    cold build: the cache is keyed by content, so the rebuilds below reuse and redo what they would
+    after that first build); the clean build to compare with stays cold."""
+    root = copy_of_build(tmp_path_factory.mktemp("incremental") / "project")
     shutil.copy2(ROOT / "Makefile", root / "Makefile")
     first = make_report(root)
     assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]

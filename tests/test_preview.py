@@ -13,7 +13,7 @@ import urllib.request
 import psutil
 import pytest
 
-from conftest import copy_project, read_rows, write_rows
+from conftest import read_rows, write_rows
 
 TIMEOUT = 120  # seconds from a save to the page that shows it
 SCRIPT = re.compile(r"<script>/\* make preview.*?</script>\n", re.S)
@@ -63,8 +63,8 @@ def test_a_served_page_without_its_reload_script_is_the_page_as_built():
 
 
 @pytest.mark.build
-def test_preview_serves_rebuilds_shows_errors_and_stops_on_ctrl_c(tmp_path):
-    root = copy_project(tmp_path / "project")
+def test_preview_serves_rebuilds_shows_errors_and_stops_on_ctrl_c(copy_of_build, tmp_path):
+    root = copy_of_build(tmp_path / "project", cache_only=True)  # never built here, the default build's cache at hand
     port = _free_port()
     out, err = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
     env = {**os.environ, "PYTHONPATH": str(root), "PREVIEW_PORT": str(port)}

@@ -280,11 +280,13 @@ def test_every_survey_table_and_diagram_is_labelled_synthetic(built_project):
 
 
 @pytest.fixture(scope="module")
-def real_export_build(tmp_path_factory):
-    """One build on a 'real' export (no meta file) with a planted respondent and comment."""
-    from conftest import copy_project
+def real_export_build(copy_of_build, tmp_path_factory):
+    """One build on a 'real' export (no meta file) with a planted respondent and comment.
 
-    root = copy_project(tmp_path_factory.mktemp("real") / "project")
+    Built over a copy of the default build (output/ is replaced whole by the new build), whose
+    cache spares the steps that do not read the survey.
+    """
+    root = copy_of_build(tmp_path_factory.mktemp("real") / "project")
     export = tmp_path_factory.mktemp("export") / "enkatexport.csv"
     text = (ROOT / "data/raw/survey_responses.csv").read_text(encoding="utf-8")
     planted = [f"ZPLANT{i}X,HT2018,Äldreförvaltningen,Äldre,biståndshandläggare,Stämmer mycket dåligt,"

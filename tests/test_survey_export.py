@@ -14,16 +14,16 @@ import sys
 
 import pytest
 
-from conftest import ROOT, copy_project, make, tree_digest
+from conftest import ROOT, make, tree_digest
 
 
 
 
 
 @pytest.fixture(scope="module")
-def export_build(tmp_path_factory):
-    """A project built with `make report SURVEY=<a path with spaces>`."""
-    root = copy_project(tmp_path_factory.mktemp("export") / "project")
+def export_build(copy_of_build, tmp_path_factory):
+    """A project built with `make report SURVEY=<a path with spaces>` (over a copy of the default build and its cache)."""
+    root = copy_of_build(tmp_path_factory.mktemp("export") / "project")
     shutil.copy2(ROOT / "Makefile", root / "Makefile")
     folder = tmp_path_factory.mktemp("home") / "OneDrive - Stockholms stad" / "Delade dokument"
     folder.mkdir(parents=True)

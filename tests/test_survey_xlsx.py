@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ROOT, copy_project, make, tree_digest
+from conftest import ROOT, make, tree_digest
 from pipeline.process import survey
 
 COLUMNS = {"respondent_id": "Respondent", "occasion": "Tillfälle", "administration": "Förvaltning",
@@ -60,8 +60,9 @@ def mapping_yaml(rows: list[dict]) -> str:
 
 
 @pytest.fixture(scope="module")
-def xlsx_build(tmp_path_factory):
-    root = copy_project(tmp_path_factory.mktemp("xlsx") / "project")
+def xlsx_build(copy_of_build, tmp_path_factory):
+    """Built from the export over a copy of the default build and its cache."""
+    root = copy_of_build(tmp_path_factory.mktemp("xlsx") / "project")
     shutil.copy2(ROOT / "Makefile", root / "Makefile")
     with open(ROOT / "data" / "raw" / "survey_responses.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))

@@ -6,7 +6,7 @@ from html import unescape
 
 import pytest
 
-from conftest import copy_project, run_pipeline
+from conftest import run_pipeline
 
 
 def _rows(path):
@@ -58,8 +58,9 @@ def append_next_year(root) -> int:
 
 
 @pytest.fixture(scope="module")
-def next_year(tmp_path_factory):
-    root = copy_project(tmp_path_factory.mktemp("next-year") / "project")
+def next_year(copy_of_build, tmp_path_factory):
+    """Last year's built project (a copy of the default build and its cache) with next year's rows added, built."""
+    root = copy_of_build(tmp_path_factory.mktemp("next-year") / "project")
     year = append_next_year(root)
     result = run_pipeline(root, "report")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
