@@ -123,9 +123,9 @@ def test_a_changed_raw_cell_reruns_and_matches_a_clean_build(incremental, tmp_pa
 def test_damaged_raw_data_after_a_build_is_validated_and_refused(incremental, value):
     """A passing validation is reused only for the very same bytes: a damaged cell is still caught.
 
-    The build computes and runs notebooks while a worker validates; what it made of the damaged
-    data (999 ended of 25 employed is computed, 'tolv' breaks the computation) never shows:
-    the message is validation's, and nothing is published."""
+    The build computes while a worker validates; what it made of the damaged data (999 ended of
+    25 employed is computed, 'tolv' breaks the computation) never shows: the message is
+    validation's, no notebook runs and nothing is published."""
     path = incremental / "data" / "raw" / "turnover.csv"
     original = path.read_text(encoding="utf-8")
     published = comparable(incremental)
@@ -138,7 +138,7 @@ def test_damaged_raw_data_after_a_build_is_validated_and_refused(incremental, va
     try:
         result = make_report(incremental)
         assert result.returncode != 0
-        assert "[process]" in result.stdout, "the build went on beside validation"
+        assert "[execute]" not in result.stdout, "no notebook runs on data that failed validation"
         assert result.stderr.startswith("error: Raw data failed validation"), result.stderr[-2000:]
         assert f"data/raw/turnover.csv, line {number + 1}" in result.stderr and value in result.stderr
         assert "Traceback" not in result.stderr

@@ -8,7 +8,7 @@ import html
 import json
 import os
 import re
-from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import timezone
 from functools import lru_cache
@@ -20,6 +20,7 @@ from pipeline.build import cache
 from pipeline.present import blocks, contents, trace
 from pipeline import paths
 from pipeline.build.sections import Run
+from pipeline.errors import InputError
 
 KERNEL = "python3"
 # Our in-process engine (pipeline/build/engine.py): each notebook runs in a fresh IPython shell
@@ -233,6 +234,11 @@ def worker_pool(ignore_interrupt: bool = False):
     try:
         yield pool
         failed = False
+    except InputError:
+        # bad data stops a build before any notebook runs (only validation may be in a worker): waiting is
+        # immediate, and leaving the pool's threads behind made Python print a traceback as it exits
+        failed = False
+        raise
     finally:
         pool.shutdown(wait=not failed, cancel_futures=True)  # a failed build does not wait for its workers
 
@@ -261,23 +267,14 @@ def warm_up_workers(pool: ProcessPoolExecutor) -> None:
         pool.submit(warm_up)
 
 
-def execute_all(runs: list[Run], stage: Path, pool: ProcessPoolExecutor | None = None,
-                abandon: Future | None = None) -> list[bool]:
+def execute_all(runs: list[Run], stage: Path, pool: ProcessPoolExecutor | None = None) -> list[bool]:
     """Execute notebooks in ``pool`` (else one after another); the first failure stops the build.
 
-    ``abandon``, a future of the same pool (validation running beside the notebooks), stops the
-    runs not yet started as soon as it fails, and its exception is raised.
     Returns, per run, whether an identical earlier run was reused instead.
     """
     if pool is None or len(runs) <= 1:
         return [execute(run, stage) for run in runs]
     futures = [pool.submit(_execute_and_render, run, stage) for run in runs]
-    if abandon is not None:
-        wait([abandon, *futures], return_when=FIRST_EXCEPTION)
-        if abandon.done() and abandon.exception() is not None:
-            for future in futures:
-                future.cancel()
-            raise abandon.exception()
     return [future.result() for future in futures]
 
 

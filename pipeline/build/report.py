@@ -159,20 +159,16 @@ def _build_in(stage: Path, params: config.ReportParams, progress: Progress, pool
         write_audit(frames["reconciliation"], output / "audit", params.title)
     pages = administration.pages(frames["administrations"])
     runs = sections.report_runs(pages, params)
+    summary = verdict.summary()  # no notebook runs on data that failed validation
     with progress.stage("execute", f"running {len(runs)} notebooks with papermill on {notebooks.workers()} cores"):
         # the index's small multiples, drawn by a worker beside the notebooks (see index_items)
         drawn = pool.submit(index_items, stage / "data" / "processed",
                             [(p.name, p.slug) for p in pages.itertuples()]) if pool is not None else None
-        try:
-            reused = notebooks.execute_all(runs, stage, pool, abandon=verdict.future)
-        except Exception:
-            verdict.summary()  # data that failed validation: its problems, not what a notebook made of them
-            raise
+        reused = notebooks.execute_all(runs, stage, pool)
         if drawn is not None:
             drawn.result()
         print(f"[execute] {len(runs) - sum(reused)} executed; {sum(reused)} reused, their notebook, parameters, "
               "code and the datasets they read being unchanged", flush=True)
-    summary = verdict.summary()  # nothing is rendered from data that failed validation
     with progress.stage("html", "rendering output/report.html and output/administrations/"):
         documents = render_documents(runs, stage, params, pages, summary, snapshot)
         for target, text in documents.items():
@@ -336,9 +332,9 @@ def _process_while_validating(progress: Progress, params: config.ReportParams, s
     GX's import alone takes about 3 s, and a rebuild after one raw cell changed used to wait for
     it before anything else ran. Here the tables are read from the very bytes the worker
     validates (``validation.read_validated``, the same function a cached validation uses), and
-    processing and the notebooks go on meanwhile; the build renders and publishes nothing before
-    the worker's verdict (``_Verdict.summary``). Data that fails validation stops the build with
-    validation's message, even when processing or a notebook failed on that data first.
+    processing goes on meanwhile; no notebook runs before the worker's verdict (``_Verdict.summary``).
+    Data that fails validation stops the build with validation's message, even when processing
+    failed on that data first.
     Inputs that passed validation unchanged need no worker.
     """
     output = stage / "output"
