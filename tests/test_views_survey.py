@@ -109,7 +109,9 @@ def test_the_survey_diagrams_carry_the_label_in_the_image_above_the_plot(shares,
         return b"png"
 
     monkeypatch.setattr(charts, "to_png", capture)
+    monkeypatch.setattr(charts, "_store", None)
     for synthetic in (True, False):
+        monkeypatch.setattr(charts, "_DRAWN", {})  # every diagram drawn, none taken from an earlier test's drawing
         drawn.clear()
         views.city_trend(shares, synthetic), views.area_trend(shares, synthetic)
         views.administration_ranking(shares, synthetic)
