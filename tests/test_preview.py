@@ -62,6 +62,10 @@ def test_a_served_page_without_its_reload_script_is_the_page_as_built():
     assert preview.without_reload(preview.with_reload(built, "2")) == preview.without_reload(served)
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.build
 def test_preview_serves_rebuilds_shows_errors_and_stops_on_ctrl_c(copy_of_build, tmp_path):
     root = copy_of_build(tmp_path / "project", cache_only=True)  # never built here, the default build's cache at hand
@@ -70,8 +74,10 @@ def test_preview_serves_rebuilds_shows_errors_and_stops_on_ctrl_c(copy_of_build,
     env = {**os.environ, "PYTHONPATH": str(root), "PREVIEW_PORT": str(port)}
     env.pop("SURVEY_EXPORT", None)
     with open(out, "w") as stdout, open(err, "w") as stderr:
+        # Ctrl-C as from a terminal, even when this test runs where SIGINT is ignored (a background job
+        # of a shell without job control passes that on, and Python then never raises KeyboardInterrupt)
         process = subprocess.Popen([sys.executable, "-m", "pipeline", "preview"], cwd=root, env=env,
-                                   stdout=stdout, stderr=stderr)
+                                   stdout=stdout, stderr=stderr, preexec_fn=_interruptible)
     try:
         deadline = time.monotonic() + 30
         while not re.search(r"http://127\.0\.0\.1:\d+/\S*", out.read_text()):

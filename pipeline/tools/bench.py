@@ -165,6 +165,14 @@ def _until_idle(log: Path, builds: int, timeout: float = 300) -> None:
         time.sleep(0.1)
 
 
+def _interruptible() -> None:
+    """The preview takes SIGINT as Ctrl-C even when the bench runs in the background: a shell without job
+    control starts background jobs with SIGINT ignored, and Python then never raises KeyboardInterrupt."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def preview(root: Path) -> dict[str, float]:
     """``make preview`` in the built copy ``root``: save a notebook's text, then a raw cell; time each to the new page."""
     import re
@@ -178,7 +186,8 @@ def preview(root: Path) -> dict[str, float]:
     with open(log, "w") as output:
         process = subprocess.Popen([sys.executable, "-m", "pipeline", "preview"], cwd=root, stdout=output,
                                    stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(root),
-                                                                  "PREVIEW_PORT": str(port)})
+                                                                  "PREVIEW_PORT": str(port)},
+                                   preexec_fn=_interruptible)
     try:
         url = f"http://127.0.0.1:{port}/report.html"
         _, first = _until_changed(url, "")
