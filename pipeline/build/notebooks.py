@@ -223,12 +223,13 @@ def workers() -> int:
 
 
 @contextmanager
-def worker_pool(ignore_interrupt: bool = False):
-    """One pool of processes, one per core, for a whole build: the notebook runs, then the PDFs.
+def worker_pool(ignore_interrupt: bool = False, processes: int | None = None):
+    """One pool of processes, one per core unless ``processes`` says, for a whole build: the notebook
+    runs, then the PDFs.
 
     Workers are started on first use and kept, so the PDFs do not pay a second start-up.
     """
-    pool = ProcessPoolExecutor(max_workers=workers(), initializer=_die_with_parent,
+    pool = ProcessPoolExecutor(max_workers=processes or workers(), initializer=_die_with_parent,
                                initargs=(os.getpid(), ignore_interrupt))
     failed = True
     try:

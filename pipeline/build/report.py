@@ -93,8 +93,10 @@ def build_report(progress: Progress, snapshot: inputs.Snapshot | None = None) ->
     publish.check_publishable()
     stage = publish.new_stage()
     try:
-        with notebooks.worker_pool() as pool:
-            runs, frames, summary = _build_in(stage, params, progress, pool, snapshot)
+        # the validator is a process of its own, started only when a raw file must go through GX (see
+        # _process_while_validating): GX stays imported there for the data docs it writes while the PDFs print
+        with notebooks.worker_pool() as pool, notebooks.worker_pool(processes=1) as validator:
+            runs, frames, summary = _build_in(stage, params, progress, pool, snapshot, validator=validator)
         with progress.stage("publish", "swapping the new build into output/ and data/processed/"):
             publish.publish(stage)
         cache.prune()
@@ -142,16 +144,17 @@ def preview_docs(progress: Progress, snapshot: inputs.Snapshot, target: Path) ->
 
 
 def _build_in(stage: Path, params: config.ReportParams, progress: Progress, pool,
-              snapshot: inputs.Snapshot, complete: bool = True, memo: dict | None = None) -> tuple[list, dict, dict]:
+              snapshot: inputs.Snapshot, complete: bool = True, memo: dict | None = None,
+              validator=None) -> tuple[list, dict, dict]:
     """Every stage up to publishing, into ``stage``; without the workbook, PDFs and manifest unless ``complete``.
 
-    ``memo``: see ``build_preview``."""
+    ``memo``: see ``build_preview``. ``validator``: a pool of one process for GX (``make report``)."""
     output = stage / "output"
     notebooks.stamp_date(provenance.edition_datetime(params))
-    # make report: the validating worker writes the data docs; without a pool they are written while the PDFs
-    # print (below); the preview adds them itself after serving
-    if complete and pool is not None:
-        verdict, frames = _process_while_validating(progress, params, stage, snapshot, pool)
+    # make report: the validator writes the data docs while the PDFs print; without one they are written in this
+    # process then (below); the preview adds them itself after serving
+    if complete and validator is not None:
+        verdict, frames = _process_while_validating(progress, params, stage, snapshot, validator)
     else:
         _, summary, frames = _validate_and_process(progress, params, stage, snapshot, memo, with_docs=False)
         verdict = _Verdict(progress, summary=summary)
@@ -178,10 +181,14 @@ def _build_in(stage: Path, params: config.ReportParams, progress: Progress, pool
         printed = {t: text for t, text in documents.items() if t.name != "index.html"}
 
         def workbook():
-            """In this process while the workers print: about 1 s of workbook (and, if no worker wrote them, 1.6 s
-            of data docs) off a build."""
+            """In this process while the workers print: about 1 s of workbook, and the data docs (1.6 s in the
+            validator, or in this process when no validator ran) off a build."""
+            docs = verdict.write_docs(output / "validation")
             with progress.stage("workbook", "writing output/tabeller.xlsx while the PDFs print"):
                 write_workbook(output / "tabeller.xlsx", stage / "data" / "processed", params)
+            if docs is not None:
+                with progress.stage("docs", "the data docs in output/validation/, written by the validator"):
+                    docs()
             if not (output / "validation").is_dir():
                 with progress.stage("docs", "writing the data docs to output/validation/ while the PDFs print"):
                     _validated(Progress(io.StringIO()), params, snapshot, output / "validation")
@@ -289,11 +296,19 @@ class _Verdict:
     """Validation's outcome, while a worker may still be validating (``_process_while_validating``).
 
     ``summary()`` waits for it: the summary of a passing validation, or validation's ``InputError``
-    for data that failed, whatever the build made of that data meanwhile.
+    for data that failed, whatever the build made of that data meanwhile. ``write_docs`` has the
+    validator write the data docs.
     """
 
-    def __init__(self, progress: Progress, future=None, summary: dict | None = None, passed=None):
-        self.progress, self.future, self._summary, self._passed = progress, future, summary, passed
+    def __init__(self, progress: Progress, future=None, summary: dict | None = None, docs=None):
+        self.progress, self.future, self._summary, self._docs = progress, future, summary, docs
+
+    def write_docs(self, target: Path):
+        """Start the data docs in the validator; a function that waits for them. None: no validator ran."""
+        if self._docs is None:
+            return None
+        self.summary()
+        return self._docs(target)
 
     def summary(self) -> dict:
         if self._summary is None:
@@ -302,40 +317,46 @@ class _Verdict:
             print(f"[validate] {len(checked)} checked with GX ({', '.join(checked) or 'none'}); "
                   f"{len(summary) - len(checked)} reused, their bytes, suite and suite parameters unchanged since they "
                   "passed", file=stream, flush=True)
-            print(f"[validate] done in {seconds:.1f} s, beside processing and the notebooks", file=stream, flush=True)
+            print(f"[validate] done in {seconds:.1f} s, beside processing", file=stream, flush=True)
             self.progress.timings["validate"] = self.progress.timings.get("validate", 0.0) + seconds
             self.progress.within.add("validate")
-            if self._passed is not None:
-                self._passed(summary)
             self._summary = summary
         return self._summary
 
 
-def _validate_in_worker(params: config.ReportParams, snapshot: inputs.Snapshot,
-                        docs: Path) -> tuple[dict, list[str], float]:
-    """``validation.validate_all`` in a pool worker, data docs into ``docs``: (summary, files run through GX, seconds).
+def _validate_in_worker(params: config.ReportParams, snapshot: inputs.Snapshot) -> tuple[dict, list[str], float]:
+    """``validation.validate_all`` in the validator process: (summary, files run through GX, seconds).
 
     The tables stay in the worker: the build has read the same ones from the same bytes. The data
-    docs are written here, where GX is imported already, rather than by the build's own process
-    while the PDFs print (a second import of about 3 s)."""
+    docs are not written yet: the notebooks wait for this verdict, the docs (1.6 s) need not
+    (``_docs_in_worker``)."""
     start = time.perf_counter()
     checked: list[str] = []
-    _, summary = validation.validate_all(params, docs_dir=docs, snapshot=snapshot, earlier=KeptResults(),
-                                         checked=checked)
+    _, summary = validation.validate_all(params, snapshot=snapshot, earlier=KeptResults(), checked=checked)
     return summary, checked, time.perf_counter() - start
 
 
+def _docs_in_worker(params: config.ReportParams, snapshot: inputs.Snapshot, docs: Path) -> None:
+    """The data docs into ``docs``, in the validator process, where GX is imported already.
+
+    Every file's passing result is in the cache by then (``KeptResults``, kept by ``_validate_in_worker``),
+    so none is validated again: GX only writes the pages, as for the preview (``preview_docs``)."""
+    validation.validate_all(params, docs_dir=docs, snapshot=snapshot, earlier=KeptResults())
+
+
 def _process_while_validating(progress: Progress, params: config.ReportParams, stage: Path,
-                              snapshot: inputs.Snapshot, pool) -> tuple[_Verdict, dict]:
-    """``make report``: data/processed/ computed while a worker runs the changed files through GX.
+                              snapshot: inputs.Snapshot, validator) -> tuple[_Verdict, dict]:
+    """``make report``: data/processed/ computed while the validator process runs the changed files through GX.
 
     GX's import alone takes about 3 s, and a rebuild after one raw cell changed used to wait for
-    it before anything else ran. Here the tables are read from the very bytes the worker
-    validates (``validation.read_validated``, the same function a cached validation uses), and
-    processing goes on meanwhile; no notebook runs before the worker's verdict (``_Verdict.summary``).
+    it before anything else ran. Here the tables are read from the very bytes the validator
+    checks (``validation.read_validated``, the same function a cached validation uses), and
+    processing goes on meanwhile; no notebook runs before the verdict (``_Verdict.summary``).
     Data that fails validation stops the build with validation's message, even when processing
-    failed on that data first.
-    Inputs that passed validation unchanged need no worker.
+    failed on that data first. The validator writes the data docs later, while the PDFs print
+    (``_Verdict.write_docs``): in the verdict they cost the one-cell rebuild 1.6 s. (Warming the
+    notebook workers meanwhile did not pay: it slowed GX's import and processing as much as it saved.)
+    Inputs that passed validation unchanged need no validator.
     """
     output = stage / "output"
     processed = stage / "data" / "processed"
@@ -345,15 +366,20 @@ def _process_while_validating(progress: Progress, params: config.ReportParams, s
         tables, summary = earlier
         verdict = _Verdict(progress, summary=summary)
     else:
-        print("[validate] checking data/raw/ against expectations/ in a worker, while the build goes on …",
-              file=progress.stream, flush=True)
-        docs = output / "validation"
+        print("[validate] checking data/raw/ against expectations/ in a process of its own, while the build goes "
+              "on …", file=progress.stream, flush=True)
 
-        def passed(summary: dict) -> None:  # as ``_validated`` keeps a passing validation
-            _write_results(summary, docs)
-            cache.store_tree("validation", validation_key(params, snapshot), docs)
+        def docs(target: Path):  # the data docs, written in the validator while the PDFs print
+            written = validator.submit(_docs_in_worker, params, snapshot, target)
 
-        verdict = _Verdict(progress, future=pool.submit(_validate_in_worker, params, snapshot, docs), passed=passed)
+            def wait() -> None:
+                written.result()
+                _write_results(verdict.summary(), target)  # as ``_validated`` keeps a passing validation
+                cache.store_tree("validation", validation_key(params, snapshot), target)
+
+            return wait
+
+        verdict = _Verdict(progress, future=validator.submit(_validate_in_worker, params, snapshot), docs=docs)
         try:
             tables = validation.read_validated(snapshot, params)
         except Exception:
@@ -602,9 +628,19 @@ def index_items(processed: Path, pages: list[tuple[str, str]]) -> list[dict]:
     return items
 
 
+def title_page_note(processed_dir: Path) -> str | None:
+    """The title page's warning when the survey section shows synthetic answers, else None.
+
+    Here, not among the survey's views: importing those imports matplotlib and seaborn, 1.5 s
+    of the build's own process that only renders pages."""
+    if not survey.is_synthetic(processed_dir):
+        return None
+    return ("enkätavsnittet bygger på påhittade svar med verklig struktur, eftersom svaren på individnivå "
+            "inte är offentliga.")
+
+
 def _context(stage: Path, params: config.ReportParams, summary: dict, snapshot: inputs.Snapshot) -> dict:
     """What every page shows: title, period, edition and the data's checksums (of the bytes validated)."""
-    from pipeline.present import survey_views
     from pipeline.process import datasets
     from pipeline.build import edition
     from pipeline import formatting
@@ -629,6 +665,6 @@ def _context(stage: Path, params: config.ReportParams, summary: dict, snapshot: 
         "commit_short": version["commit"][:10],
         "dirty": version["dirty"],
         "inputs": raw_inputs,
-        "synthetic_note": survey_views.title_page_note(stage / "data" / "processed"),
+        "synthetic_note": title_page_note(stage / "data" / "processed"),
         "survey_source": provenance.survey_source(snapshot),
     }

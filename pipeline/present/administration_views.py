@@ -18,18 +18,10 @@ from markupsafe import Markup, escape
 from pipeline import formatting as fmt
 from pipeline.ingest.schemas import PROFESSIONS
 from pipeline.present import blocks, charts, contents, survey_views, trace
+from pipeline.present.labels import FACT_LABEL
 from pipeline.present.turnover_views import cell_how, trend_alt, trend_sentence
 from pipeline.process import administration, lineage, turnover
 
-FACT_LABEL = {
-    "inhabitants": "Invånare",
-    "under_20_pct": "Andel under 20 år",
-    "over_65_pct": "Andel över 65 år",
-    "ohalsotal_days": "Ohälsotal (dagar)",
-    "ekonomiskt_bistand_pct": "Andel med ekonomiskt bistånd",
-    "socialsekreterare": "Tillsvidareanställda socialsekreterare",
-    "bistandshandlaggare": "Tillsvidareanställda biståndshandläggare",
-}
 REFERENCE_LABEL = "Alla stadsdelar"  # the all-districts series, as every legend and table of the report names it
 SMALL_HEADCOUNT = 10  # below this many employees one person moves the rate by more than ten percentage points
 SURVEY_CAUTION = "Svaren var inte anonyma och grupperna är ofta små: jämför över tid med stor försiktighet."

@@ -10,17 +10,8 @@ from markupsafe import Markup
 
 from pipeline import formatting as fmt
 from pipeline.present import blocks, charts, contents, trace
+from pipeline.present.labels import AREA_LABEL, OPEN_QUESTION_LABEL
 from pipeline.process import lineage, researcher
-
-AREA_LABEL = {"Okänt": "Okänt", "BOU": "Barn och unga (BOU)", "Ek": "Ekonomiskt bistånd (Ek)",
-              "Funk": "Funktionsnedsättning (Funk)", "Psyk": "Socialpsykiatri (Psyk)",
-              "Vuxen": "Vuxen/missbruk (Vuxen)", "Äldre": "Äldre"}
-OPEN_QUESTION_LABEL = {
-    "skillnad_egen_arbetssituation": "a) Skillnad för den egna arbetssituationen",
-    "skillnad_medarbetare": "b) Skillnad för socialsekreterarna/biståndshandläggarna (chefernas svar)",
-    "skillnad_klienter": "c) Skillnad för klienterna/brukarna",
-}
-
 
 AUDIT_CHAPTER = "Avstämning mot den publicerade rapporten"
 

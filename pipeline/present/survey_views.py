@@ -8,8 +8,6 @@ The report's own survey tables were in Bilaga 3, which is not among the sources,
 registry numbers this section's tables and diagrams in a series of their own (``series="E"``,
 E for enkät), which cannot be mistaken for the numbered tables of the main text.
 """
-from pathlib import Path
-
 import pandas as pd
 from markupsafe import Markup
 
@@ -19,14 +17,6 @@ from pipeline.process import lineage, survey
 
 ALL_OCCASIONS = "Samtliga tillfällen"
 POOLED = "de tre påståendena sammantagna"
-
-
-def title_page_note(processed_dir: Path) -> str | None:
-    """The title page's warning when the survey section shows synthetic answers, else None."""
-    if not survey.is_synthetic(processed_dir):
-        return None
-    return ("enkätavsnittet bygger på påhittade svar med verklig struktur, eftersom svaren på individnivå "
-            "inte är offentliga.")
 
 
 def _rows(shares: pd.DataFrame, *group_types: str) -> pd.DataFrame:

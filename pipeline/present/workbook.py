@@ -32,9 +32,8 @@ import pandas as pd
 from pipeline.errors import InputError
 from pipeline.ingest.schemas import PROFESSIONS
 from pipeline.present import contents
-from pipeline.present.administration_views import FACT_LABEL
 from pipeline.present.audit_views import VERDICTS, verdict_label
-from pipeline.present.researcher_views import AREA_LABEL, OPEN_QUESTION_LABEL
+from pipeline.present.labels import AREA_LABEL, FACT_LABEL, OPEN_QUESTION_LABEL
 from pipeline.process import audit, consultants, researcher, survey
 
 # Excel's format codes are locale-neutral: '.' is the decimal sign and ',' the thousands
