@@ -199,8 +199,9 @@ def _die_with_parent(parent: int, ignore_interrupt: bool = False) -> None:
     """Pool workers end when the build does (Linux), even when it is killed: an orphan would
     go on writing into a staging tree that the next build is removing.
 
-    With ``ignore_interrupt`` a worker leaves Ctrl-C to the process that owns the pool
-    (``make preview`` ends its workers itself), instead of printing a traceback of its own.
+    With ``ignore_interrupt`` a worker leaves Ctrl-C to the process that owns the pool, which
+    ends its workers itself (``worker_pool``; ``make preview`` too), instead of printing a
+    traceback of its own.
     """
     import ctypes
     import signal
@@ -227,7 +228,10 @@ def worker_pool(ignore_interrupt: bool = False, processes: int | None = None):
     """One pool of processes, one per core unless ``processes`` says, for a whole build: the notebook
     runs, then the PDFs.
 
-    Workers are started on first use and kept, so the PDFs do not pay a second start-up.
+    Workers are started on first use and kept, so the PDFs do not pay a second start-up. When
+    the build fails or is interrupted, its workers are ended (SIGTERM) at once: with
+    ``ignore_interrupt`` they never see Ctrl-C themselves, and without it a worker stopped by
+    Ctrl-C in the middle of a PDF printed a traceback from WeasyPrint's clean-up.
     """
     pool = ProcessPoolExecutor(max_workers=processes or workers(), initializer=_die_with_parent,
                                initargs=(os.getpid(), ignore_interrupt))
@@ -241,6 +245,9 @@ def worker_pool(ignore_interrupt: bool = False, processes: int | None = None):
         failed = False
         raise
     finally:
+        if failed:  # interrupted or broken: end the workers now rather than after their current notebook or PDF
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
         pool.shutdown(wait=not failed, cancel_futures=True)  # a failed build does not wait for its workers
 
 

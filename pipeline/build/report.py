@@ -95,7 +95,8 @@ def build_report(progress: Progress, snapshot: inputs.Snapshot | None = None) ->
     try:
         # the validator is a process of its own, started only when a raw file must go through GX (see
         # _process_while_validating): GX stays imported there for the data docs it writes while the PDFs print
-        with notebooks.worker_pool() as pool, notebooks.worker_pool(processes=1) as validator:
+        with notebooks.worker_pool(ignore_interrupt=True) as pool, \
+                notebooks.worker_pool(ignore_interrupt=True, processes=1) as validator:
             runs, frames, summary = _build_in(stage, params, progress, pool, snapshot, validator=validator)
         with progress.stage("publish", "swapping the new build into output/ and data/processed/"):
             publish.publish(stage)
