@@ -138,3 +138,23 @@ def test_a_failing_file_is_refused_as_before_and_never_kept(snapshot, kept):
     assert str(with_reuse.value) == str(without.value)
     assert "data/raw/turnover.csv, line" in str(with_reuse.value) and "999" in str(with_reuse.value)
     assert kept.entries == before
+
+
+def test_without_gx_every_file_must_be_kept_and_the_verdict_is_the_same(snapshot, kept, monkeypatch):
+    """``make report`` gives its verdict without GX when every file's result is kept (report.yml's title changed,
+    or a build was stopped before publishing); a file without one raises NotKept before GX is imported."""
+    _, with_gx_tables, with_gx_summary = run(snapshot, kept)
+
+    def no_gx(*args, **kwargs):
+        raise AssertionError("GX was started")
+
+    monkeypatch.setattr(validation, "_Runner", no_gx)
+    tables, summary = validation.validate_all(config.load(), snapshot=snapshot, earlier=kept, today=TODAY, gx=False)
+    assert summary == with_gx_summary
+    for name, table in with_gx_tables.items():
+        assert tables[name].equals(table), name
+    with pytest.raises(validation.NotKept):
+        validation.validate_all(config.load(), snapshot=changed(snapshot, TURNOVER, lambda data: one_cell(data, "10")),
+                                earlier=kept, today=TODAY, gx=False)
+    with pytest.raises(validation.NotKept):
+        validation.validate_all(config.load(), snapshot=snapshot, earlier=Kept(), today=TODAY, gx=False)

@@ -397,21 +397,29 @@ def _raw_bytes(spec: RawFile, raw_dir: Path, snapshot: inputs.Snapshot | None,
     return data
 
 
+class NotKept(Exception):
+    """``validate_all(gx=False)``: a file has no kept result, so only GX can say whether it passes."""
+
+
 class _Checks:
     """Each file through GX, or its earlier result when nothing that decides it changed (``Earlier``).
 
     GX is imported (about 3 s) only for the first file that must be run, or to write the data
-    docs from earlier results; ``checked`` names the files run through GX.
+    docs from earlier results; ``checked`` names the files run through GX. Without ``gx``, a
+    file that would need it raises ``NotKept`` instead.
     """
 
-    def __init__(self, docs_dir: Path | None, snapshot: inputs.Snapshot | None, earlier: Earlier | None):
-        self.docs_dir, self.snapshot, self.earlier = docs_dir, snapshot, earlier
+    def __init__(self, docs_dir: Path | None, snapshot: inputs.Snapshot | None, earlier: Earlier | None,
+                 gx: bool = True):
+        self.docs_dir, self.snapshot, self.earlier, self.gx = docs_dir, snapshot, earlier, gx
         self.runner: _Runner | None = None
         self.reused: list[tuple[RawFile, dict]] = []
         self.checked: list[str] = []
 
     def _runner(self) -> _Runner:
         if self.runner is None:
+            if not self.gx:
+                raise NotKept()
             self.runner = _Runner(self.docs_dir, self.snapshot)
         return self.runner
 
@@ -456,7 +464,7 @@ class _Checks:
 def validate_all(params: ReportParams, raw_dir: Path = paths.RAW, docs_dir: Path | None = None,
                  specs: list[RawFile] = RAW_FILES, today: dt.date | None = None,
                  snapshot: inputs.Snapshot | None = None, earlier: Earlier | None = None,
-                 checked: list[str] | None = None) -> tuple[dict, dict]:
+                 checked: list[str] | None = None, gx: bool = True) -> tuple[dict, dict]:
     """Validate every raw file; return ({name: typed table}, summary) or raise ``InputError``.
 
     ``snapshot`` holds the bytes the build read once and hashed for its manifest; those very
@@ -471,6 +479,8 @@ def validate_all(params: ReportParams, raw_dir: Path = paths.RAW, docs_dir: Path
     With ``earlier`` (and a snapshot), a file whose bytes, suite and suite parameters passed
     before is not run through GX again: its summary entry and GX result (for the data docs)
     are reused. ``checked``, when given, receives the names of the files run through GX.
+    Without ``gx`` (and without ``docs_dir``) every file must have such a result: the first that
+    has none raises ``NotKept``, before GX is imported.
     """
     reference_names = ["administrations", "action_plan_points"]
     specs = [BY_NAME[name] for name in reference_names] + [s for s in specs if s.name not in reference_names]
@@ -485,7 +495,7 @@ def validate_all(params: ReportParams, raw_dir: Path = paths.RAW, docs_dir: Path
             messages.append(str(exc))
     if messages:
         raise InputError(_joined(messages))
-    checks = _Checks(docs_dir, snapshot, earlier)
+    checks = _Checks(docs_dir, snapshot, earlier, gx)
     summary: dict = {}
     tables: dict = {}
     base = {"series_start": params.series_start, "current_year": (today or dt.date.today()).year}
