@@ -14,6 +14,7 @@ from pipeline.process import administration, datasets
 from pipeline import paths
 from pipeline.build import notebooks, sections
 from pipeline.build.provenance import is_data_docs
+from pipeline.ingest.schemas import RAW_FILES
 
 VENV = Path(sys.executable).parent.parent
 
@@ -94,6 +95,32 @@ def test_a_changed_notebook_text_reuses_validation_and_every_other_run(increment
             encoding="utf-8")
     finally:
         notebook_path.write_text(original, encoding="utf-8")
+
+
+def test_a_changed_report_title_gives_the_verdict_without_gx_and_still_publishes_every_files_data_docs(incremental):
+    """report.yml's diarienummer is no suite's parameter: every file's passing result is kept, so the verdict needs no
+    GX (the notebooks do not wait for its import), and the validator only writes the data docs, all of them."""
+    params_path = incremental / "report.yml"
+    original = params_path.read_text(encoding="utf-8")
+    results = (incremental / "output" / "validation" / paths.VALIDATION_RESULTS).read_bytes()
+    assert re.search(r'^diarienummer: ".+"$', original, flags=re.M)
+    params_path.write_text(re.sub(r'^diarienummer: "(.+)"$', r'diarienummer: "\1 (rev.)"', original, flags=re.M),
+                           encoding="utf-8")
+    try:
+        rebuilt = make_report(incremental)
+        assert rebuilt.returncode == 0, rebuilt.stderr[-2000:]
+        assert "GX is not needed" in rebuilt.stdout
+        assert "checking data/raw/ against expectations/" not in rebuilt.stdout
+        assert "[docs] the data docs in output/validation/, written by the validator" in rebuilt.stdout
+        validation_dir = incremental / "output" / "validation"
+        assert (validation_dir / paths.VALIDATION_RESULTS).read_bytes() == results
+        index = (validation_dir / "index.html").read_text(encoding="utf-8")
+        for spec in RAW_FILES:
+            assert f"expectations/{spec.name}.html" in index, spec.name
+            assert list((validation_dir / "validations" / spec.name).rglob("*.html")), spec.name
+        assert "(rev.)" in (incremental / "output" / "report.html").read_text(encoding="utf-8")
+    finally:
+        params_path.write_text(original, encoding="utf-8")
 
 
 def test_a_changed_raw_cell_reruns_and_matches_a_clean_build(incremental, tmp_path):

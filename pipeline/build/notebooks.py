@@ -246,6 +246,7 @@ def worker_pool(ignore_interrupt: bool = False, processes: int | None = None):
         raise
     finally:
         if failed:  # interrupted or broken: end the workers now rather than after their current notebook or PDF
+            # (the executor lists its worker processes only in this private attribute; none listed, none ended)
             for process in list((getattr(pool, "_processes", None) or {}).values()):
                 process.terminate()
         pool.shutdown(wait=not failed, cancel_futures=True)  # a failed build does not wait for its workers
