@@ -1,11 +1,13 @@
 """``make preview``: served on 127.0.0.1, rebuilt on a save, errors in the page, Ctrl-C ends everything."""
 import html
+import json
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -62,6 +64,87 @@ def test_a_served_page_without_its_reload_script_is_the_page_as_built():
     assert preview.without_reload(preview.with_reload(built, "2")) == preview.without_reload(served)
 
 
+def test_a_rebuild_reloads_only_the_pages_it_changed():
+    from pipeline.build import preview
+
+    state = preview.State()
+    start = state.id("report.html")
+    state.set(digests={"report.html": "a", "administrations/farsta.html": "b"})
+    first = {page: state.id(page) for page in ["report.html", "administrations/farsta.html"]}
+    assert start not in first.values()  # the first build reloads the page that said "byggs"
+    state.set(digests={"report.html": "a2", "administrations/farsta.html": "b"})
+    assert state.id("report.html") != first["report.html"]
+    assert state.id("administrations/farsta.html") == first["administrations/farsta.html"]
+    assert state.wait(first["administrations/farsta.html"], "administrations/farsta.html", timeout=0.05) \
+        == first["administrations/farsta.html"]  # nothing new for that page: the poll times out unchanged
+    # a failed build shows its error at every page; the next good one reloads them all
+    state.set(error="error: data/raw/turnover.csv …")
+    failed = state.id("administrations/farsta.html")
+    assert failed != first["administrations/farsta.html"] and state.id("report.html") == failed
+    state.set(digests={"report.html": "a2", "administrations/farsta.html": "b"})
+    assert state.id("administrations/farsta.html") != failed
+
+
+def test_pages_served_first_hold_back_the_others_until_the_build_is_in():
+    import threading
+
+    from pipeline.build import preview
+
+    state = preview.State()
+    state.set(digests={"report.html": "a", "administrations/farsta.html": "b"})
+    before = state.id("administrations/farsta.html")
+    state.serve_first({"administrations/farsta.html": "<html>ny</html>"})
+    assert state.id("administrations/farsta.html") != before
+    text, _, error, ready = state.page("administrations/farsta.html", lambda: "<html>gammal</html>")
+    assert (text, error, ready) == ("<html>ny</html>", None, True)
+
+    served = []
+    other = threading.Thread(target=lambda: served.append(state.page("report.html", lambda: "<html>ny rapport</html>")))
+    other.start()
+    other.join(0.3)
+    assert other.is_alive() and not served, "the old report is not served once a page of the new build is out"
+    state.set(digests={"report.html": "a2", "administrations/farsta.html": preview._digest(b"<html>ny</html>")})
+    other.join(5)
+    assert served[0][0] == "<html>ny rapport</html>"
+    # the page served first is the page built: its id stays, and its browser does not reload a second time
+    assert state.id("administrations/farsta.html") != before
+
+
+def test_the_pages_open_in_a_browser_are_wanted_first():
+    import threading
+
+    from pipeline.build import preview
+
+    state = preview.State()
+    state.set(digests={"report.html": "a"})
+    assert state.wanted() == set()
+    since = state.id("administrations/farsta.html")
+    poll = threading.Thread(target=state.wait, args=(since, "administrations/farsta.html", 0.5))
+    poll.start()
+    time.sleep(0.1)
+    assert state.wanted() == {"administrations/farsta.html"}
+    poll.join()
+    assert state.wanted() == {"administrations/farsta.html"}, "still open between one poll and the next"
+    assert preview._page_of("/administrations/farsta.html") == "administrations/farsta.html"
+    assert preview._page_of("/") == "index.html"
+
+
+def test_a_district_page_goes_first_unless_the_report_is_open():
+    import pandas as pd
+
+    from pipeline import config
+    from pipeline.build import report, sections
+
+    params = config.load()
+    pages = pd.DataFrame({"name": ["Farsta", "Bromma"], "slug": ["farsta", "bromma"]})
+    runs = sections.report_runs(pages, params)
+    farsta = sections.administration_run("Farsta", "farsta", params)
+    assert [r.key for r in report.first_runs(runs, pages, params, {"administrations/farsta.html"})] == [farsta.key]
+    assert report.first_runs(runs, pages, params, {"administrations/farsta.html", "report.html"}) == []
+    assert report.first_runs(runs, pages, params, {"administrations/index.html", "validation/index.html"}) == []
+    assert report.first_runs(runs, pages, params, set()) == []
+
+
 def _interruptible() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
@@ -91,6 +174,23 @@ def test_preview_serves_rebuilds_shows_errors_and_stops_on_ctrl_c(copy_of_build,
         assert not (root / "output").exists() and not list((root / ".build" / "preview").rglob("*.pdf"))
         assert "/__preview/" not in (root / ".build" / "preview" / "report.html").read_text(encoding="utf-8")
 
+        # a browser tab on Rinkeby-Kista's page: its reload script's long polls say the page is open
+        district = url.rsplit("/", 1)[0] + "/administrations/rinkeby-kista.html"
+        district_before = _get(district)
+        stop = threading.Event()
+
+        def tab():
+            since = re.search(r'var build = "([^"]+)"', district_before).group(1)
+            while not stop.is_set():
+                events = url.rsplit("/", 1)[0] + "/__preview/events?page=/administrations/rinkeby-kista.html&since="
+                try:
+                    since = json.loads(_get(events + since))["build"]
+                except (ValueError, OSError):
+                    time.sleep(0.2)
+
+        threading.Thread(target=tab, daemon=True).start()
+        time.sleep(0.5)
+
         # a changed raw cell: the page served changes
         turnover = root / "data" / "raw" / "turnover.csv"
         fields, rows = read_rows(turnover)
@@ -100,6 +200,13 @@ def test_preview_serves_rebuilds_shows_errors_and_stops_on_ctrl_c(copy_of_build,
         write_rows(turnover, fields, rows)
         changed = _wait(url, lambda page: _report(page) and SCRIPT.sub("", page) != SCRIPT.sub("", first),
                         "rebuilt report")
+        # the open district page was served before the others, and it is the page the whole build then swapped in
+        assert "[execute] served first, as open in the browser: administrations/rinkeby-kista.html" in out.read_text()
+        district_after = _get(district)
+        assert SCRIPT.sub("", district_after) != SCRIPT.sub("", district_before)
+        assert SCRIPT.sub("", district_after) == (root / ".build" / "preview" / "administrations" /
+                                                  "rinkeby-kista.html").read_text(encoding="utf-8")
+        stop.set()
         # only the changed file went through GX; the data docs, written after the page, still show every file
         assert re.search(r"\[validate\] 1 checked with GX \(turnover\.csv\); 10 reused", out.read_text())
         docs_url = url.rsplit("/", 1)[0] + "/validation/index.html"

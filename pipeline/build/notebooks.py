@@ -283,11 +283,11 @@ def execute_all(runs: list[Run], stage: Path, pool: ProcessPoolExecutor | None =
     """
     if pool is None or len(runs) <= 1:
         return [execute(run, stage) for run in runs]
-    futures = [pool.submit(_execute_and_render, run, stage) for run in runs]
+    futures = [pool.submit(execute_and_render, run, stage) for run in runs]
     return [future.result() for future in futures]
 
 
-def _execute_and_render(run: Run, stage: Path) -> bool:
+def execute_and_render(run: Run, stage: Path) -> bool:
     """``execute``, then render the result into the cache (``executed_body``): a worker converts
     the notebook it has just run while the other worker is still running notebooks, so the
     HTML stage finds every body rendered."""

@@ -26,9 +26,14 @@ A change under ``pipeline/`` restarts the process in place (``exec``, same port)
 imported and the code digest the caches are keyed on are those it started with.
 
 The server is the standard library's ``ThreadingHTTPServer`` on 127.0.0.1 only. As served, and
-never on disk, each HTML page carries a small script that long-polls ``/__preview/events`` and
-reloads the page when the build id it was served with is no longer the current one.
+never on disk, each HTML page carries a small script that long-polls ``/__preview/events`` with
+its page's path and reloads the page when the id it was served with is no longer that page's
+(``State``): a page's id changes only when its HTML did. The polls also tell the preview which
+pages are open. When those are administrations' pages, the rebuild runs their notebooks first
+and serves them at once (``report.FirstPages``); every other page then waits until the whole
+build is in, so no page of the old build is served beside one of the new.
 """
+import hashlib
 import html
 import io
 import json
@@ -45,7 +50,7 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from pipeline import errors, paths
 from pipeline.build import cache, notebooks, publish
@@ -63,7 +68,7 @@ _RELOAD = """<script>/* make preview: reload when a new build is in (only in the
 (function () {
   var build = %s;
   function poll() {
-    fetch("%s?since=" + encodeURIComponent(build), {cache: "no-store"})
+    fetch(%s + encodeURIComponent(build), {cache: "no-store"})
       .then(function (r) { return r.json(); })
       .then(function (d) { if (d.build !== build) { location.reload(); } else { poll(); } })
       .catch(function () { setTimeout(poll, 1000); });
@@ -82,25 +87,97 @@ pre{{white-space:pre-wrap;background:#fdf0f0;border-left:4px solid #b00020;paddi
 
 
 class State:
-    """The current build's id and, when the last build failed, its message; pages wait on changes."""
+    """What is served: each page's build id, the pages built first, the last build's error; polls wait on it.
+
+    A page's id changes only when its HTML changed (``served``), so a rebuild reloads the
+    pages that show something new and leaves the others alone. The browser's polls name their
+    page: those open are ``wanted`` first by the next rebuild, which hands them to ``serve_first``
+    as soon as they are built. From then until the whole build is in (``served``), every other
+    page waits: once one page of the new build is out, no page of the old one is served.
+    """
+
+    OPEN_AFTER_POLL = 10.0  # seconds a page counts as open after its last poll ended (a reload polls again at once)
 
     def __init__(self):
         self._changed = threading.Condition()
-        self.build = f"start-{time.time_ns()}"
+        self.build = f"start-{time.time_ns()}"  # the id of every page not in ``ids``
+        self.ids: dict[str, str] = {}
+        self.digests: dict[str, str] = {}  # each page's HTML as served, by its path under the preview
+        self.first: dict[str, str] = {}  # the pages served ahead of their build (path → HTML)
         self.ready = False  # a build has finished (well or not)
         self.error: str | None = None
+        self._polling: dict[str, int] = {}
+        self._polled: dict[str, float] = {}
 
-    def set(self, error: str | None = None) -> None:
+    def set(self, error: str | None = None, digests: dict[str, str] | None = None) -> None:
+        """A build is in (``digests``: each HTML page's, see ``page_digests``) or failed (``error``)."""
         with self._changed:
-            self.build = str(time.time_ns())
-            self.ready = True
-            self.error = error
+            new = str(time.time_ns())
+            if error is None and self.error is None and self.ready:
+                self.ids = {page: self.ids.get(page, self.build) if self.digests.get(page) == digest else new
+                            for page, digest in (digests or {}).items()}
+            else:
+                self.ids = {}
+            self.build, self.ready, self.error = new, True, error
+            self.digests = dict(digests or {}) if error is None else {}
+            self.first = {}
             self._changed.notify_all()
 
-    def wait(self, since: str, timeout: float = POLL_SECONDS) -> str:
+    def serve_first(self, documents: dict[str, str]) -> None:
+        """Pages of the build under way, served before it is in; the other pages wait for it from now on."""
         with self._changed:
-            self._changed.wait_for(lambda: self.build != since, timeout)
-            return self.build
+            new = str(time.time_ns())
+            for page, text in documents.items():
+                digest = _digest(text.encode("utf-8"))
+                if self.error is not None or self.digests.get(page) != digest:
+                    self.ids[page] = new
+                self.digests[page] = digest
+            self.first = dict(documents)
+            self._changed.notify_all()
+
+    def id(self, page: str) -> str:
+        with self._changed:
+            return self.ids.get(page, self.build)
+
+    def wait(self, since: str, page: str = "", timeout: float = POLL_SECONDS) -> str:
+        """``page``'s id once it is no longer ``since`` (or after ``timeout``); the page counts as open meanwhile."""
+        with self._changed:
+            self._polling[page] = self._polling.get(page, 0) + 1
+            try:
+                self._changed.wait_for(lambda: self.ids.get(page, self.build) != since, timeout)
+                return self.ids.get(page, self.build)
+            finally:
+                self._polling[page] -= 1
+                self._polled[page] = time.monotonic()
+
+    def wanted(self) -> "set[str]":  # a string: `set` here is the method above
+        """The pages open in a browser: polling now, or within ``OPEN_AFTER_POLL`` seconds."""
+        with self._changed:
+            now = time.monotonic()
+            return {page for page in set(self._polling) | set(self._polled) if page
+                    and (self._polling.get(page, 0) > 0 or now - self._polled.get(page, -1e9) < self.OPEN_AFTER_POLL)}
+
+    def page(self, page: str, read: Callable[[], str | None], timeout: float = 300) -> tuple[str | None, str, str | None, bool]:
+        """(HTML or None when there is no such page, its id, the error, ready) as it is to be served now.
+
+        A page not among those served first waits while they are out and the build is not in yet."""
+        with self._changed:
+            self._changed.wait_for(lambda: not self.first or page in self.first, timeout)
+            text = self.first.get(page)
+            ident, error, ready = self.ids.get(page, self.build), self.error, self.ready
+        if text is None and ready and error is None:
+            text = read()
+        return text, ident, error, ready
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def page_digests(directory: Path = PREVIEW) -> dict[str, str]:
+    """Each HTML page under ``directory`` by its path there ("administrations/farsta.html") → its digest."""
+    return {path.relative_to(directory).as_posix(): _digest(path.read_bytes())
+            for path in sorted(directory.rglob("*.html"))}
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -118,8 +195,9 @@ class Handler(SimpleHTTPRequestHandler):
     def do_GET(self):
         url = urlsplit(self.path)
         if url.path == EVENTS:
-            since = parse_qs(url.query).get("since", [""])[0]
-            self._send(json.dumps({"build": self.state.wait(since)}).encode(), "application/json")
+            query = parse_qs(url.query)
+            since, page = query.get("since", [""])[0], _page_of(query.get("page", [""])[0])
+            self._send(json.dumps({"build": self.state.wait(since, page)}).encode(), "application/json")
             return
         if url.path == "/":
             self.send_response(HTTPStatus.FOUND)
@@ -132,17 +210,18 @@ class Handler(SimpleHTTPRequestHandler):
         if local.suffix != ".html":  # other files as they are (a folder without its '/' is redirected)
             super().do_GET()
             return
-        build, error, ready = self.state.build, self.state.error, self.state.ready
+        root = Path(self.directory)
+        page = local.relative_to(root).as_posix() if local.is_relative_to(root) else ""
+        text, build, error, ready = self.state.page(
+            page, lambda: local.read_text(encoding="utf-8") if local.is_file() else None)
         if not ready:
-            page = _PAGE.format(title="Förhandsvisningen byggs …", body="<p>Sidan laddas om när rapporten är byggd.</p>")
+            text = _PAGE.format(title="Förhandsvisningen byggs …", body="<p>Sidan laddas om när rapporten är byggd.</p>")
         elif error is not None:
-            page = error_page(error)
-        elif local.is_file():
-            page = local.read_text(encoding="utf-8")
-        else:
+            text = error_page(error)
+        elif text is None:
             self.send_error(HTTPStatus.NOT_FOUND, "Sidan finns inte i förhandsvisningen")
             return
-        self._send(with_reload(page, build).encode("utf-8"), "text/html; charset=utf-8")
+        self._send(with_reload(text, build, page).encode("utf-8"), "text/html; charset=utf-8")
 
     def _send(self, data: bytes, kind: str) -> None:
         self.send_response(HTTPStatus.OK)
@@ -152,6 +231,12 @@ class Handler(SimpleHTTPRequestHandler):
         self.wfile.write(data)
 
 
+def _page_of(path: str) -> str:
+    """A page's path under the preview as its poll names it ("/administrations/farsta.html" → without the '/')."""
+    path = path.lstrip("/")
+    return path + "index.html" if path.endswith("/") or not path else path
+
+
 def error_page(message: str) -> str:
     """The page shown at every HTML address while the last build failed: the command line's message."""
     return _PAGE.format(title="Förhandsvisningen kunde inte byggas", body=(
@@ -159,9 +244,9 @@ def error_page(message: str) -> str:
         "byggd igen. output/ är orörd.</p>"))
 
 
-def with_reload(page: str, build: str) -> str:
-    """The page as served: the reload script just before ``</body>``."""
-    script = _RELOAD % (json.dumps(build), EVENTS)
+def with_reload(page: str, build: str, path: str = "") -> str:
+    """The page as served: the reload script just before ``</body>``; ``path``: the page's, for its polls."""
+    script = _RELOAD % (json.dumps(build), json.dumps(f"{EVENTS}?page={quote(path)}&since="))
     at = page.rfind("</body>")
     return page + script if at < 0 else page[:at] + script + page[at:]
 
@@ -285,13 +370,15 @@ def run(environ=None) -> int:
                 if snapshot.digests != built:
                     start = time.perf_counter()
                     print(f"[preview] building{' after ' + _named(batch) if batch else ''} …", flush=True)
-                    done = report.build_preview(report.Progress(), pool, PREVIEW, snapshot, memo)
+                    done = report.build_preview(report.Progress(), pool, PREVIEW, snapshot, memo,
+                                                first=report.FirstPages(state.wanted, state.serve_first))
                     built = snapshot.digests
-                    state.set()
+                    state.set(digests=page_digests())
                     print(f"[preview] new build served in {time.perf_counter() - start:.1f} s: {url}", flush=True)
                     cache.prune()  # after the new build's id is out, so no page is served new under the old id
                     if not done["docs"]:  # after serving the pages: the data docs take GX about 1.6 s
                         report.preview_docs(report.Progress(io.StringIO()), snapshot, PREVIEW / "validation")
+                        state.set(digests=page_digests())  # a data docs page open reloads; the others stay
                         print("[preview] data docs written (validation/index.html)", flush=True)
                     # GX for the first raw file saved (its import, 3.4 s, is otherwise paid then): the first
                     # build may have reused every file's validation without it
