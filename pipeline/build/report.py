@@ -5,6 +5,7 @@ failure (bad data, a notebook error, a killed process) leaves ``output/`` and
 ``data/processed/`` as they were.
 """
 import datetime as dt
+import functools
 import io
 import json
 import os
@@ -99,7 +100,7 @@ def build_report(progress: Progress, snapshot: inputs.Snapshot | None = None) ->
         # _process_while_validating): GX stays imported there for the data docs it writes while the PDFs print
         with notebooks.worker_pool(ignore_interrupt=True) as pool, \
                 notebooks.worker_pool(ignore_interrupt=True, processes=1) as validator:
-            runs, frames, summary = _build_in(stage, params, progress, pool, snapshot, validator=validator)
+            runs, frames, summary, _ = _build_in(stage, params, progress, pool, snapshot, validator=validator)
         with progress.stage("publish", "swapping the new build into output/ and data/processed/"):
             publish.publish(stage)
         cache.prune()
@@ -138,56 +139,67 @@ def first_runs(runs: list[sections.Run], pages, params: config.ReportParams, wan
 
 
 def build_preview(progress: Progress, pool, target: Path, snapshot: inputs.Snapshot | None = None,
-                  memo: dict | None = None, first: FirstPages | None = None) -> dict:
+                  memo: dict | None = None, first: FirstPages | None = None, validator=None) -> dict:
     """``make preview``: the report's HTML pages into ``target`` (not ``output/``), swapped in whole.
 
     The same steps as ``build_report`` without the workbook, the PDFs, the manifest and
-    publishing; ``pool`` is the preview's warm worker pool, kept between rebuilds. ``memo``
-    (a dict the preview keeps between rebuilds) holds the last validated tables and processed
-    data: while no raw file, suite or parameter changed they are reused as they are. ``first``:
-    the pages open in the browser, served before the whole build is swapped in. The data
-    docs are left out when they would have to be written (``preview_docs`` adds them after the
-    pages are served); "docs" in the result says whether they are in. The caller prunes the cache,
-    once the new build is announced.
+    publishing; ``pool`` is the preview's warm worker pool and ``validator`` its warm GX process,
+    both kept between rebuilds. ``memo`` (a dict the preview keeps between rebuilds) holds the
+    last validated tables and processed data: while no raw file, suite or parameter changed they
+    are reused as they are. ``first``: the pages open in the browser, served before the whole
+    build is swapped in. The data docs are left out when they would have to be written: "docs"
+    in the result is then a function that writes them into ``target`` (the caller calls it after
+    serving the pages), else None. The caller prunes the cache, once the new build is announced.
     """
     snapshot, params = _start(snapshot)
     stage = publish.new_stage()
     try:
-        runs, frames, summary = _build_in(stage, params, progress, pool, snapshot, complete=False, memo=memo,
-                                          first=first)
-        docs = (stage / "output" / "validation").is_dir()
+        runs, frames, summary, verdict = _build_in(stage, params, progress, pool, snapshot, complete=False,
+                                                   memo=memo, first=first, validator=validator)
+        with_docs = (stage / "output" / "validation").is_dir()
         publish.swap_in(stage / "output", target)
     finally:
         publish.discard(stage)
+    docs = None if with_docs else functools.partial(_preview_docs, verdict, validator, params, snapshot,
+                                                    target / "validation")
     return {"files": len(summary), "runs": len(runs), "docs": docs}
 
 
-def preview_docs(progress: Progress, snapshot: inputs.Snapshot, target: Path) -> None:
-    """The data docs of a preview built without them, into ``target`` (its validation/ folder) in one rename.
+def _preview_docs(verdict: "_Verdict", validator, params: config.ReportParams, snapshot: inputs.Snapshot,
+                  target: Path) -> None:
+    """The data docs of a preview built without them, into ``target`` in one rename, by the validator.
 
-    Every file's result is in the cache by then, so no file is validated again: GX only writes the pages.
-    """
-    snapshot, params = _start(snapshot)
+    Every file's result is in the cache by then, so no file is validated again: GX only writes the pages."""
     stage = publish.new_stage()
     try:
-        _validated(progress, params, snapshot, stage / "validation")
-        os.rename(stage / "validation", target)
+        docs = stage / "validation"
+        wait = verdict.write_docs(docs)
+        if wait is None and validator is not None:  # the data were reused from the last preview build
+            wait = _docs_by(validator, params, snapshot, verdict, docs)
+        if wait is not None:
+            wait()
+        else:
+            _validated(Progress(io.StringIO()), params, snapshot, docs)
+        os.rename(docs, target)
     finally:
         publish.discard(stage)
 
 
 def _build_in(stage: Path, params: config.ReportParams, progress: Progress, pool,
               snapshot: inputs.Snapshot, complete: bool = True, memo: dict | None = None,
-              validator=None, first: "FirstPages | None" = None) -> tuple[list, dict, dict]:
+              validator=None, first: "FirstPages | None" = None) -> tuple[list, dict, dict, "_Verdict"]:
     """Every stage up to publishing, into ``stage``; without the workbook, PDFs and manifest unless ``complete``.
 
-    ``memo``, ``first``: see ``build_preview``. ``validator``: a pool of one process for GX (``make report``)."""
+    ``memo``, ``first``: see ``build_preview``. ``validator``: a pool of one process for GX."""
     output = stage / "output"
     notebooks.stamp_date(provenance.edition_datetime(params))
     # make report: the validator writes the data docs while the PDFs print; without one they are written in this
-    # process then (below); the preview adds them itself after serving
-    if complete and validator is not None:
-        verdict, frames = _process_while_validating(progress, params, stage, snapshot, validator)
+    # process then (below); the preview has them written after serving (build_preview)
+    key = validation_key(params, snapshot) if memo is not None else None
+    if validator is not None and not (memo and memo.get("key") == key):
+        verdict, frames, tables = _process_while_validating(progress, params, stage, snapshot, validator)
+        if memo is not None:
+            _remember(memo, key, tables, verdict.summary(), frames, stage / "data" / "processed")
     else:
         _, summary, frames = _validate_and_process(progress, params, stage, snapshot, memo, with_docs=False)
         verdict = _Verdict(progress, summary=summary)
@@ -249,7 +261,7 @@ def _build_in(stage: Path, params: config.ReportParams, progress: Progress, pool
     if complete:
         with progress.stage("manifest", "writing output/manifest.json"):
             provenance.write_manifest(provenance.manifest(runs, output, snapshot), output / "manifest.json")
-    return runs, frames, summary
+    return runs, frames, summary, verdict
 
 
 def build_administration(progress: Progress, name: str, snapshot: inputs.Snapshot | None = None) -> Path:
@@ -298,7 +310,7 @@ def _validate_and_process(progress: Progress, params: config.ReportParams, stage
     without it).
 
     Without ``with_docs``, data docs not in the cache are not written here: ``_build_in``
-    writes them while the PDFs print, the preview after serving (``preview_docs``), and
+    writes them while the PDFs print, the preview after serving (``_preview_docs``), and
     ``make administration`` does not publish them.
     """
     output = stage / "output"
@@ -318,11 +330,16 @@ def _validate_and_process(progress: Progress, params: config.ReportParams, stage
         frames = compute.build(tables, params, compute.sources(snapshot.export))
         compute.write_all(frames, processed, validation.synthetic(snapshot=snapshot))
     if memo is not None:
-        memo.clear()
-        memo.update(key=key, tables=tables, summary=summary, frames=frames,
-                    processed={p.relative_to(processed).as_posix(): p.read_bytes()
-                               for p in sorted(processed.rglob("*")) if p.is_file()})
+        _remember(memo, key, tables, summary, frames, processed)
     return tables, summary, frames
+
+
+def _remember(memo: dict, key: str, tables: dict, summary: dict, frames: dict, processed: Path) -> None:
+    """What the next preview build reuses while ``validation_key`` stays ``key`` (``_validate_and_process``)."""
+    memo.clear()
+    memo.update(key=key, tables=tables, summary=summary, frames=frames,
+                processed={p.relative_to(processed).as_posix(): p.read_bytes()
+                           for p in sorted(processed.rglob("*")) if p.is_file()})
 
 
 class KeptResults(validation.Earlier):
@@ -388,12 +405,24 @@ def _docs_in_worker(params: config.ReportParams, snapshot: inputs.Snapshot, docs
     """The data docs into ``docs``, in the validator process, where GX is imported already.
 
     Every file's passing result is in the cache by then (``KeptResults``, kept by ``_validate_in_worker``),
-    so none is validated again: GX only writes the pages, as for the preview (``preview_docs``)."""
+    so none is validated again: GX only writes the pages, as for the preview (``_preview_docs``)."""
     validation.validate_all(params, docs_dir=docs, snapshot=snapshot, earlier=KeptResults())
 
 
+def _docs_by(validator, params: config.ReportParams, snapshot: inputs.Snapshot, verdict: _Verdict, target: Path):
+    """Start the data docs in ``validator`` (``_docs_in_worker``); a function that waits for them and keeps them."""
+    written = validator.submit(_docs_in_worker, params, snapshot, target)
+
+    def wait() -> None:
+        written.result()
+        _write_results(verdict.summary(), target)  # as ``_validated`` keeps a passing validation
+        cache.store_tree("validation", validation_key(params, snapshot), target)
+
+    return wait
+
+
 def _process_while_validating(progress: Progress, params: config.ReportParams, stage: Path,
-                              snapshot: inputs.Snapshot, validator) -> tuple[_Verdict, dict]:
+                              snapshot: inputs.Snapshot, validator) -> tuple[_Verdict, dict, dict]:
     """``make report``: data/processed/ computed while the validator process runs the changed files through GX.
 
     GX's import alone takes about 3 s, and a rebuild after one raw cell changed used to wait for
@@ -404,7 +433,8 @@ def _process_while_validating(progress: Progress, params: config.ReportParams, s
     failed on that data first. The validator writes the data docs later, while the PDFs print
     (``_Verdict.write_docs``): in the verdict they cost the one-cell rebuild 1.6 s. (Warming the
     notebook workers meanwhile did not pay: it slowed GX's import and processing as much as it saved.)
-    Inputs that passed validation unchanged need no validator.
+    Inputs that passed validation unchanged need no validator. Returns the verdict, the processed
+    frames and the tables they were computed from.
     """
     output = stage / "output"
     processed = stage / "data" / "processed"
@@ -415,14 +445,7 @@ def _process_while_validating(progress: Progress, params: config.ReportParams, s
         verdict = _Verdict(progress, summary=summary)
     else:
         def docs(target: Path):  # the data docs, written in the validator while the PDFs print
-            written = validator.submit(_docs_in_worker, params, snapshot, target)
-
-            def wait() -> None:
-                written.result()
-                _write_results(verdict.summary(), target)  # as ``_validated`` keeps a passing validation
-                cache.store_tree("validation", validation_key(params, snapshot), target)
-
-            return wait
+            return _docs_by(validator, params, snapshot, verdict, target)
 
         kept = _every_file_kept(progress, params, snapshot)
         if kept is not None:
@@ -444,7 +467,7 @@ def _process_while_validating(progress: Progress, params: config.ReportParams, s
         except Exception:
             verdict.summary()
             raise
-    return verdict, frames
+    return verdict, frames, tables
 
 
 def _every_file_kept(progress: Progress, params: config.ReportParams,
