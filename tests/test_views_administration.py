@@ -30,11 +30,11 @@ def _section(processed, name) -> blocks.Group:
 
 
 def _figures(section) -> list[blocks.Figure]:
-    return [item for box in section if isinstance(box, views.Box) for item in box if isinstance(item, blocks.Figure)]
+    return [item for box in section if isinstance(box, blocks.Box) for item in box if isinstance(item, blocks.Figure)]
 
 
-def _table(section) -> views.GroupedTable:
-    return next(item for item in section if isinstance(item, views.GroupedTable))
+def _table(section) -> blocks.GroupedTable:
+    return next(item for item in section if isinstance(item, blocks.GroupedTable))
 
 
 def _traced(text: str) -> list[tuple[str, str, str]]:
@@ -221,8 +221,8 @@ def test_the_chapter_shows_the_facts_as_the_sentence_and_the_page_also_as_the_pr
     sentence = next(item for item in block if isinstance(item, blocks.Text))
     assert sentence.text.startswith(f"I {name} bor ")
     assert not any(s[0].isdigit() for s in _sentences(sentence.text))
-    (report_only,) = [item for item in block if isinstance(item, views.Box) and item.css == "report-only"]
-    (page_only,) = [item for item in block if isinstance(item, views.Box) and item.css == "page-only"]
+    (report_only,) = [item for item in block if isinstance(item, blocks.Box) and item.css == "report-only"]
+    (page_only,) = [item for item in block if isinstance(item, blocks.Box) and item.css == "page-only"]
     table = next(iter(page_only))
     expected = facts[facts["administration"] == name][["administration", *administration.FACT_COLUMNS,
                                                        "approximate"]].reset_index(drop=True)
@@ -242,7 +242,7 @@ def test_the_chapter_shows_the_facts_as_the_sentence_and_the_page_also_as_the_pr
 def test_the_facts_note_names_the_turnover_tables_as_the_registry_numbers_them(processed):
     facts = processed["district_facts"]
     block = views.facts(facts, facts["administration"].iloc[0])
-    table = next(item for box in block if isinstance(box, views.Box) for item in box if isinstance(item, blocks.Table))
+    table = next(item for box in block if isinstance(box, blocks.Box) for item in box if isinstance(item, blocks.Table))
     numbers = [contents.number(f"turnover-table-{p.replace('å', 'a').replace('ä', 'a')}") for p in PROFESSIONS]
     kind, first = numbers[0].split(" ")
     assert table.source.endswith(f"antalen anställda i {kind} {first} och {numbers[1].split(' ')[1]}.")

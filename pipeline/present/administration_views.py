@@ -10,10 +10,8 @@ chapter leaves out (the facts as a table) sit in a ``page-only`` box, and the ch
 stand-ins in ``report-only`` ones; report.css shows each only where it belongs.
 """
 import math
-from dataclasses import dataclass, replace
 
 import pandas as pd
-from markupsafe import Markup, escape
 
 from pipeline import formatting as fmt
 from pipeline.ingest.schemas import PROFESSIONS
@@ -31,39 +29,6 @@ ADDED_NOTE = {
     # a page the published report does not have (Äldreförvaltningen)
     False: "{Name} har inget eget avsnitt i den publicerade rapporten; diagrammet är tillagt här.",
 }
-
-
-@dataclass
-class Box(blocks.Group):
-    """Blocks inside one ``<div>``: ``panels`` sets diagrams side by side; ``page-only`` and ``report-only``
-    show a block only on the administration's own page or only in the report's chapter (report.css)."""
-
-    css: str = ""
-
-    def html(self) -> str:
-        return Markup('<div class="{}">{}</div>').format(self.css, Markup(super().html()))
-
-
-@dataclass
-class GroupedTable(blocks.Table):
-    """A table whose columns sit under spanning headers: ``shown`` has two column levels (group, column)."""
-
-    def html(self) -> str:
-        groups = list(self.shown.columns.get_level_values(0))
-        flat = self.shown.copy()
-        flat.columns = list(self.shown.columns.get_level_values(1))
-        body = blocks.Table.html(replace(self, shown=flat))
-        spans, start = [], 0
-        for i in range(1, len(groups) + 1):
-            if i == len(groups) or groups[i] != groups[start]:
-                spans.append(Markup('<th scope="colgroup" colspan="{}">{}</th>').format(i - start, groups[start]))
-                start = i
-        blank = Markup("<td></td>") if self.row_header is not None else Markup("")
-        return body.replace("<thead><tr>", f"<thead><tr class=\"groups\">{blank}{''.join(spans)}</tr><tr>", 1)
-
-
-def _slug(profession: str) -> str:
-    return profession.replace("å", "a").replace("ä", "a")
 
 
 def _definite(profession: str) -> str:
@@ -133,7 +98,7 @@ def facts_sentence(facts: pd.Series) -> str:
 
 def _turnover_tables() -> str:
     """The turnover chapter's tables as the registry numbers them, one kind word for both ('<kind> 1 och 2')."""
-    numbers = [contents.number(f"turnover-table-{_slug(p)}") for p in PROFESSIONS]
+    numbers = [contents.number(f"turnover-table-{contents.profession_slug(p)}") for p in PROFESSIONS]
     words = {n.split(" ", 1)[0] for n in numbers}
     if len(words) == 1:
         return f"{words.pop()} " + fmt.join_words([n.split(" ", 1)[1] for n in numbers])
@@ -157,8 +122,8 @@ def facts(district_facts: pd.DataFrame, name: str, administrations: pd.DataFrame
     table = blocks.Table(frame, shown, contents.caption("administration-facts-table", name=name), source,
                          row_header="Uppgift", css="facts")
     return blocks.Group([blocks.Text(facts_sentence(row)),
-                         Box([blocks.Text(f"Källa: {source}", css="source")], css="report-only"),
-                         Box([table], css="page-only")])
+                         blocks.Box([blocks.Text(f"Källa: {source}", css="source")], css="report-only"),
+                         blocks.Box([table], css="page-only")])
 
 
 def professions(rows: pd.DataFrame, name: str) -> list[str]:
@@ -319,7 +284,7 @@ def _cited_tables(professions_shown: list[str]) -> str:
     return f"{kind} " + fmt.join_words([c.split(" ", 1)[1] for c in cited])
 
 
-def turnover_table(rows: pd.DataFrame, administrations: pd.DataFrame, name: str) -> GroupedTable:
+def turnover_table(rows: pd.DataFrame, administrations: pd.DataFrame, name: str) -> blocks.GroupedTable:
     """One table for all the page's professions (entry ``administration-turnover-table``): a row per year, and
     for each profession ended/employed, the rate and all districts' rate."""
     order = [p for p, _ in diagrams(rows, administrations, name)]
@@ -333,7 +298,7 @@ def turnover_table(rows: pd.DataFrame, administrations: pd.DataFrame, name: str)
         columns[(group, "Rörlighet")] = [_rate(row) for row in own]
         columns[(group, REFERENCE_LABEL)] = _reference_cells(rows, administrations, profession, years)
     shown = pd.DataFrame(columns, index=pd.Index([str(y) for y in years], name="År"))
-    return GroupedTable(turnover_rows(rows, administrations, name), shown,
+    return blocks.GroupedTable(turnover_rows(rows, administrations, name), shown,
                         _caption("administration-turnover-table", administrations, name,
                                  profession=fmt.join_words(order)),
                         contents.source("administration-turnover-table", table=_cited_tables(order)), row_header="År",
@@ -348,7 +313,7 @@ def turnover_section(rows: pd.DataFrame, administrations: pd.DataFrame, name: st
     sentences = [blocks.Text(turnover_sentences(rows, administrations, name, p, reference_year)) for p, _ in order]
     figures = [turnover_figure(rows, administrations, name, part, p, published, top)
                for part, (p, published) in enumerate(order)]
-    return blocks.Group([*sentences, Box(figures, css=f"panels panels-{len(figures)}"),
+    return blocks.Group([*sentences, blocks.Box(figures, css=f"panels panels-{len(figures)}"),
                          turnover_table(rows, administrations, name)])
 
 

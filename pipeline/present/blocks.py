@@ -13,7 +13,7 @@ behind them as a table. No random ids, so rebuilds are byte-identical.
 """
 import base64
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import pandas as pd
@@ -152,4 +152,33 @@ class Group(Block):
         return iter(self.items)
 
 
-__all__ = ["Block", "Figure", "Fragment", "Group", "Table", "Text", "escape", "heading", "stacked", "synthetic_notice"]
+@dataclass
+class Box(Group):
+    """Blocks inside one ``<div>``: ``panels`` sets diagrams side by side; ``page-only`` and ``report-only``
+    show a block only on the administration's own page or only in the report's chapter (report.css)."""
+
+    css: str = ""
+
+    def html(self) -> str:
+        return Markup('<div class="{}">{}</div>').format(self.css, Markup(super().html()))
+
+
+@dataclass
+class GroupedTable(Table):
+    """A table whose columns sit under spanning headers: ``shown`` has two column levels (group, column)."""
+
+    def html(self) -> str:
+        groups = list(self.shown.columns.get_level_values(0))
+        flat = self.shown.copy()
+        flat.columns = list(self.shown.columns.get_level_values(1))
+        body = Table.html(replace(self, shown=flat))
+        spans, start = [], 0
+        for i in range(1, len(groups) + 1):
+            if i == len(groups) or groups[i] != groups[start]:
+                spans.append(Markup('<th scope="colgroup" colspan="{}">{}</th>').format(i - start, groups[start]))
+                start = i
+        blank = Markup("<td></td>") if self.row_header is not None else Markup("")
+        return body.replace("<thead><tr>", f"<thead><tr class=\"groups\">{blank}{''.join(spans)}</tr><tr>", 1)
+
+
+__all__ = ["Block", "Box", "Figure", "Fragment", "Group", "GroupedTable", "Table", "Text", "escape", "heading", "stacked", "synthetic_notice"]

@@ -78,8 +78,13 @@ TURNOVER_RAW = ("data/raw/turnover.csv", "data/raw/administrations.csv")
 SURVEY_RAW = ("data/raw/survey_responses.csv",)  # or the survey tool's export, when the build reads one
 
 
+def profession_slug(profession: str) -> str:
+    """A profession as the registry's ids spell it: 'biståndshandläggare' → 'bistandshandlaggare'."""
+    return profession.replace("å", "a").replace("ä", "a")
+
+
 def _turnover(profession: str, table: str) -> list[Entry]:
-    slug = profession.replace("å", "a").replace("ä", "a")
+    slug = profession_slug(profession)
     source = Source(f"Stadsledningskontoret, i {{report}}, {table}", TURNOVER_RAW)
     return [
         Entry(f"turnover-trend-{slug}", "diagram", "turnover",

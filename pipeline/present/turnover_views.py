@@ -13,12 +13,8 @@ ALL_DISTRICTS_LABEL = "Alla stadsdelar"
 """What a reader sees for the all-districts row: the reference list keeps the published 'Stadsdelar total'."""
 
 
-def _slug(profession: str) -> str:
-    return profession.replace("å", "a").replace("ä", "a")
-
-
 def _source(profession: str) -> str:
-    return contents.source(f"turnover-table-{_slug(profession)}")
+    return contents.source(f"turnover-table-{contents.profession_slug(profession)}")
 
 
 def display_name(name: str, administrations: pd.DataFrame) -> str:
@@ -28,7 +24,7 @@ def display_name(name: str, administrations: pd.DataFrame) -> str:
 
 def series_note(profession: str) -> str:
     """How the all-districts series differs from the original's diagram of the same name."""
-    table = contents.number(f"turnover-table-{_slug(profession)}")
+    table = contents.number(f"turnover-table-{contents.profession_slug(profession)}")
     return (f"Serien är summan av stadsdelarnas rader i {table}, med både dem som slutat i staden och dem som gått "
             "till en annan förvaltning. Originalets diagram visar hela staden och bara dem som slutat i staden; "
             "de siffrorna finns inte i källorna.")
@@ -108,7 +104,7 @@ def city_trend(processed: pd.DataFrame, administrations: pd.DataFrame, professio
                          "Personalrörlighet": [trace.figure(fmt.percent(row["rate"]), cell_how(row), trace.rows_of(row))
                                                for _, row in rows.iterrows()]},
                         index=pd.Index([str(y) for y in years], name="År"))
-    entry = f"turnover-trend-{_slug(profession)}"
+    entry = f"turnover-trend-{contents.profession_slug(profession)}"
     caption = contents.caption(entry, profession=profession, years=fmt.year_range(years[0], years[-1]))
     alt = (contents.entry_of(entry).alt + " "
            + trend_alt(f"Personalrörlighet bland {profession} i alla stadsdelar", years, rates))
@@ -129,7 +125,7 @@ def district_multiples(processed: pd.DataFrame, administrations: pd.DataFrame, p
                           if row["rate"] == row["rate"] else fmt.percent(row["rate"])
                           for year, row in series.iterrows()]
     png = charts.small_multiples(years, panels, reference_label=ALL_DISTRICTS_LABEL)
-    caption = contents.caption(f"turnover-districts-{_slug(profession)}", profession=profession,
+    caption = contents.caption(f"turnover-districts-{contents.profession_slug(profession)}", profession=profession,
                                years=fmt.year_range(years[0], years[-1]))
     latest = turnover.profession_rows(processed, profession)
     shown = latest[latest["administration"].isin([*districts, name])].reset_index(drop=True)
@@ -164,8 +160,8 @@ def table(processed: pd.DataFrame, administrations: pd.DataFrame, profession: st
     rows = turnover.profession_rows(processed, profession).reset_index(drop=True)
     grid = _grid(rows, administrations)
     years = list(grid.columns)
-    caption = contents.caption(f"turnover-table-{_slug(profession)}", Profession=profession.capitalize(),
-                               years=fmt.year_range(years[0], years[-1]))
+    caption = contents.caption(f"turnover-table-{contents.profession_slug(profession)}",
+                               Profession=profession.capitalize(), years=fmt.year_range(years[0], years[-1]))
     districts = int((administrations["type"] == "district").sum())
     note = ("Under varje kvot står personalrörligheten. "
             f"Raden {ALL_DISTRICTS_LABEL} är summan av de {districts} stadsdelarnas rader (originalets summarad), "

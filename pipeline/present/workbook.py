@@ -179,10 +179,6 @@ class Sheet:
         return [c.key for c in self.columns]
 
 
-def _slug(profession: str) -> str:
-    return profession.replace("å", "a").replace("ä", "a")
-
-
 def _administration(row: dict):
     return ALL_DISTRICTS if row["administration_type"] == "all_districts" else row["administration"]
 
@@ -200,7 +196,7 @@ _FACT_FORMAT = {"inhabitants": INTEGER, "ohalsotal_days": DECIMAL, "socialsekret
 
 # Per entry with a sheet (contents.sheets()): its columns.
 COLUMNS = {
-    **{f"turnover-table-{_slug(p)}": _TURNOVER for p in PROFESSIONS},
+    **{f"turnover-table-{contents.profession_slug(p)}": _TURNOVER for p in PROFESSIONS},
     "survey-shares-sheet": (
         Column("occasion", "Mättillfälle", label=_occasion),
         Column("statement", "Påstående", label=_lookup(survey.STATEMENTS)),
@@ -241,7 +237,7 @@ COLUMNS = {
         Column("check_id", CODE_HEADER)),
 }
 # The rows of a dataset a sheet shows, where it shows only some (column → value).
-WHERE = {f"turnover-table-{_slug(p)}": {"profession": p} for p in PROFESSIONS}
+WHERE = {f"turnover-table-{contents.profession_slug(p)}": {"profession": p} for p in PROFESSIONS}
 # The fields of an entry's source line, where the sheet covers all its instances.
 SOURCE_FIELDS = {"administration-facts-table": {"name": "stadsdelsförvaltningarna"}}
 

@@ -235,19 +235,19 @@ def preview(root: Path, edits: int = PREVIEW_EDITS) -> tuple[dict[str, list[floa
             _edit_notebook_text(root, f"Tillägg {edit + 1} i förhandsvisningen.")
             took, page = _until_changed(url, page)
             seconds["preview_text_s"].append(took)
-            kinds.append("notebook text")
+            kinds.append("notebook text saved")
             _until_idle(log, len(kinds) + 1)
             _edit_district_cell(root)
             took, page = _until_changed(url, page)
             seconds["preview_cell_s"].append(took)
-            kinds.append("raw cell")
+            kinds.append("raw cell saved")
             _until_idle(log, len(kinds) + 1)
         with _Tab(base, DISTRICT_PAGE):
             for edit in range(edits):
                 before = _served(base + DISTRICT_PAGE)
                 _edit_district_cell(root)
                 seconds["preview_cell_page_s"].append(_until_changed(base + DISTRICT_PAGE, before)[0])
-                kinds.append("raw cell, district page open")
+                kinds.append("raw cell saved, district page open")
                 _until_idle(log, len(kinds) + 1)
     except RuntimeError as exc:
         raise RuntimeError(f"{exc}\n{log.read_text()[-3000:]}") from None
@@ -259,7 +259,7 @@ def preview(root: Path, edits: int = PREVIEW_EDITS) -> tuple[dict[str, list[floa
 
 def preview_stages(log: str, kinds: list[str]) -> dict[str, dict[str, list[float]]]:
     """Each rebuild's stage times from the preview's log, by the kind of edit that started it (``kinds``, in the
-    order of the rebuilds): {'notebook text': {'validate': [0.1, …], …}, 'raw cell': …}."""
+    order of the rebuilds): {'notebook text saved': {'validate': [0.1, …], …}, 'raw cell saved': …}."""
     import re
 
     blocks = re.split(r"^\[preview\] building after .*$", log, flags=re.M)[1:]
@@ -404,7 +404,7 @@ def main() -> int:
     median_preview = {edit: {k: statistics.median(v) for k, v in times.items()}
                       for edit, times in preview_stages_all.items()}
     for edit, times in median_preview.items():
-        print(f"  preview, {edit} saved: " + ", ".join(f"{k} {v:.1f} s" for k, v in times.items()))
+        print(f"  preview, {edit}: " + ", ".join(f"{k} {v:.1f} s" for k, v in times.items()))
     least = median["gx_import_s"] + median["report_pdf_s"]
     print("\nWhat every rebuild after a raw cell changed spends, one step after the other (median):")
     print(f"  importing GX, before the changed file is checked  {median['gx_import_s']:6.1f} s")
