@@ -129,6 +129,37 @@ def test_the_pages_open_in_a_browser_are_wanted_first():
     assert preview._page_of("/") == "index.html"
 
 
+def test_a_page_not_there_yet_says_so_and_reloads_when_it_comes(tmp_path):
+    """The data docs are written after the pages are served: a tab open on them gets a 404 page that polls,
+    and it reloads once they are there."""
+    from pipeline.build import preview
+
+    (tmp_path / "report.html").write_text("<html><body><p>Rapport</p></body></html>", encoding="utf-8")
+    state = preview.State()
+    state.set(digests=preview.page_digests(tmp_path))
+    server = preview.serve(state, 0, tmp_path)
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(base + "validation/index.html", timeout=10)
+        assert missing.value.code == 404
+        page = missing.value.read().decode("utf-8")
+        assert "Sidan finns inte" in page and "page=validation/index.html" in page, "the 404 page polls for its page"
+        since = re.search(r'var build = "([^"]+)"', page).group(1)
+        report_id = state.id("report.html")
+        (tmp_path / "validation").mkdir()
+        (tmp_path / "validation" / "index.html").write_text("<html><body>Datavalidering</body></html>",
+                                                          encoding="utf-8")
+        state.set(digests=preview.page_digests(tmp_path))
+        events = json.loads(_get(base + f"__preview/events?page=/validation/index.html&since={since}"))
+        assert events["build"] != since
+        assert "Datavalidering" in _get(base + "validation/index.html")
+        assert state.id("report.html") == report_id, "the report did not change: its tab does not reload"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_a_district_page_goes_first_unless_the_report_is_open():
     import pandas as pd
 

@@ -85,6 +85,11 @@ pre{{white-space:pre-wrap;background:#fdf0f0;border-left:4px solid #b00020;paddi
 """
 
 
+MISSING_PAGE = _PAGE.format(title="Sidan finns inte i förhandsvisningen", body=(
+    "<p>Den här sidan finns inte i förhandsvisningen just nu. Den laddas om av sig själv när den finns, "
+    "till exempel när valideringsrapporten har skrivits efter att rapporten byggts om.</p>"))
+
+
 class State:
     """What is served: each page's build id, the pages built first, the last build's error; polls wait on it.
 
@@ -217,13 +222,14 @@ class Handler(SimpleHTTPRequestHandler):
             text = _PAGE.format(title="Förhandsvisningen byggs …", body="<p>Sidan laddas om när rapporten är byggd.</p>")
         elif error is not None:
             text = error_page(error)
-        elif text is None:
-            self.send_error(HTTPStatus.NOT_FOUND, "Sidan finns inte i förhandsvisningen")
+        elif text is None:  # with the reload script: the data docs, say, come after the pages
+            self._send(with_reload(MISSING_PAGE, build, page).encode("utf-8"), "text/html; charset=utf-8",
+                       HTTPStatus.NOT_FOUND)
             return
         self._send(with_reload(text, build, page).encode("utf-8"), "text/html; charset=utf-8")
 
-    def _send(self, data: bytes, kind: str) -> None:
-        self.send_response(HTTPStatus.OK)
+    def _send(self, data: bytes, kind: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+        self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
