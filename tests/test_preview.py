@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import psutil
 import pytest
@@ -18,6 +19,7 @@ import pytest
 from conftest import read_rows, write_rows
 
 TIMEOUT = 120  # seconds from a save to the page that shows it
+BROWSER = Path(__file__).parent / "browser"
 SCRIPT = re.compile(r"<script>/\* make preview.*?</script>\n", re.S)
 
 
@@ -160,6 +162,31 @@ def test_a_page_not_there_yet_says_so_and_reloads_when_it_comes(tmp_path):
         server.server_close()
 
 
+def test_a_tab_closed_while_its_poll_waits_is_no_error(tmp_path, capfd):
+    import struct
+
+    from pipeline.build import preview
+
+    state = preview.State()
+    state.set(digests={})
+    server = preview.serve(state, 0, tmp_path)
+    try:
+        poll = socket.create_connection(("127.0.0.1", server.server_address[1]))
+        poll.sendall(f"GET /__preview/events?page=/report.html&since={state.id('report.html')} HTTP/1.1\r\n"
+                     "Host: 127.0.0.1\r\n\r\n".encode())
+        time.sleep(0.3)
+        poll.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # closed with a reset
+        poll.close()
+        time.sleep(0.2)
+        state.set(digests={"report.html": "new"})  # the answer to a poll nobody waits for any more
+        time.sleep(0.5)
+        assert "Sidan finns inte" in _get(f"http://127.0.0.1:{server.server_address[1]}/report.html")  # still serving
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "Traceback" not in capfd.readouterr().err
+
+
 def test_a_district_page_goes_first_unless_the_report_is_open():
     import pandas as pd
 
@@ -174,6 +201,21 @@ def test_a_district_page_goes_first_unless_the_report_is_open():
     assert report.first_runs(runs, pages, params, {"administrations/farsta.html", "report.html"}) == []
     assert report.first_runs(runs, pages, params, {"administrations/index.html", "validation/index.html"}) == []
     assert report.first_runs(runs, pages, params, set()) == []
+
+
+def _tab(url: str):
+    """A headless Chromium tab on ``url`` (``tests/browser/preview_tab.mjs``) and a queue of its loads, as dicts."""
+    import queue
+    import shutil
+
+    node = shutil.which("node")
+    if node is None or not (BROWSER / "node_modules" / "playwright-core").exists():
+        pytest.fail("node and tests/browser/node_modules are needed: `make test` installs them")
+    tab = subprocess.Popen([node, str(BROWSER / "preview_tab.mjs"), url], cwd=BROWSER, stdin=subprocess.PIPE,
+                           stdout=subprocess.PIPE, text=True)
+    loads: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [loads.put(json.loads(line)) for line in tab.stdout], daemon=True).start()
+    return tab, loads
 
 
 def _interruptible() -> None:
@@ -192,6 +234,7 @@ def test_preview_serves_rebuilds_shows_errors_and_stops_on_ctrl_c(copy_of_build,
         # of a shell without job control passes that on, and Python then never raises KeyboardInterrupt)
         process = subprocess.Popen([sys.executable, "-m", "pipeline", "preview"], cwd=root, env=env,
                                    stdout=stdout, stderr=stderr, preexec_fn=_interruptible)
+    tab = None
     try:
         deadline = time.monotonic() + 30
         while not re.search(r"http://127\.0\.0\.1:\d+/\S*", out.read_text()):
@@ -208,19 +251,9 @@ def test_preview_serves_rebuilds_shows_errors_and_stops_on_ctrl_c(copy_of_build,
         # a browser tab on Rinkeby-Kista's page: its reload script's long polls say the page is open
         district = url.rsplit("/", 1)[0] + "/administrations/rinkeby-kista.html"
         district_before = _get(district)
-        stop = threading.Event()
-
-        def tab():
-            since = re.search(r'var build = "([^"]+)"', district_before).group(1)
-            while not stop.is_set():
-                events = url.rsplit("/", 1)[0] + "/__preview/events?page=/administrations/rinkeby-kista.html&since="
-                try:
-                    since = json.loads(_get(events + since))["build"]
-                except (ValueError, OSError):
-                    time.sleep(0.2)
-
-        threading.Thread(target=tab, daemon=True).start()
-        time.sleep(0.5)
+        tab, loads = _tab(district)
+        assert loads.get(timeout=60)["h1"] == "Rinkeby-Kista"
+        time.sleep(1)  # its first poll is in
 
         # a changed raw cell: the page served changes
         turnover = root / "data" / "raw" / "turnover.csv"
@@ -231,13 +264,19 @@ def test_preview_serves_rebuilds_shows_errors_and_stops_on_ctrl_c(copy_of_build,
         write_rows(turnover, fields, rows)
         changed = _wait(url, lambda page: _report(page) and SCRIPT.sub("", page) != SCRIPT.sub("", first),
                         "rebuilt report")
-        # the open district page was served before the others, and it is the page the whole build then swapped in
+        # the open district page was served before the others, and it is the page the whole build then swapped in;
+        # the tab reloaded itself once for it, and not again when the whole build was in
         assert "[execute] served first, as open in the browser: administrations/rinkeby-kista.html" in out.read_text()
         district_after = _get(district)
         assert SCRIPT.sub("", district_after) != SCRIPT.sub("", district_before)
         assert SCRIPT.sub("", district_after) == (root / ".build" / "preview" / "administrations" /
                                                   "rinkeby-kista.html").read_text(encoding="utf-8")
-        stop.set()
+        reloaded = loads.get(timeout=30)
+        assert (reloaded["load"], reloaded["h1"]) == (2, "Rinkeby-Kista")
+        time.sleep(2)
+        assert loads.empty(), "a page is reloaded once per change"
+        tab.stdin.close()
+        tab.wait(timeout=30)
         # only the changed file went through GX; the data docs, written after the page, still show every file
         assert re.search(r"\[validate\] 1 checked with GX \(turnover\.csv\); 10 reused", out.read_text())
         docs_url = url.rsplit("/", 1)[0] + "/validation/index.html"
@@ -264,9 +303,10 @@ def test_preview_serves_rebuilds_shows_errors_and_stops_on_ctrl_c(copy_of_build,
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) in (0, 130)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        for started in [process, tab]:
+            if started is not None and started.poll() is None:
+                started.kill()
+                started.wait()
     assert [c.pid for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE] == []
     said = err.read_text().strip().splitlines()
     assert said[-1].startswith("preview stopped"), said[-3:]

@@ -271,15 +271,25 @@ def port(environ=None) -> int:
     return int(text)
 
 
+class Server(ThreadingHTTPServer):
+    """The standard library's server, quiet about a browser that went away: a tab closed while its poll
+    waited, or a reload in the middle of a page, is no error of the preview's."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def serve(state: State, number: int, directory: Path = PREVIEW) -> ThreadingHTTPServer:
     """The server on 127.0.0.1 (never other machines), answering in a thread of its own."""
     handler = type("PreviewHandler", (Handler,), {"state": state})
     try:
-        server = ThreadingHTTPServer((HOST, number), partial(handler, directory=str(directory)))
+        server = Server((HOST, number), partial(handler, directory=str(directory)))
     except OSError as exc:
         raise InputError(f"cannot serve the preview on {HOST}:{number} ({exc.strerror or exc}); choose another "
                          f"port with {PORT_VARIABLE}=… or leave it unset for a free one.") from None
-    server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
     return server
 
