@@ -281,3 +281,28 @@ def test_the_survey_caption_places_a_central_administration_with_pa(processed):
     table = next(item for item in block if isinstance(item, blocks.Table))
     assert table.caption.startswith("Andel positiva svar på socialförvaltningen per mättillfälle")
     assert not table.synthetic and blocks.SYNTHETIC_LABEL not in table.html()
+
+
+def test_the_plain_text_a_notebook_keeps_reads_as_the_page_does(processed):
+    """``text/plain``, kept beside the HTML in every executed notebook: the sentences, captions, text alternatives
+    and tables as a reader reads them, no traced figure's markers, no PNG bytes; synthetic data said so."""
+    from IPython.core.formatters import PlainTextFormatter
+
+    name = _first_page(processed)
+    section = _section(processed, name)
+    plain = PlainTextFormatter()(section)
+    assert len(plain) < 10_000 and "PNG" not in plain and not re.search(f"[{trace.OPEN}{trace.SEP}{trace.CLOSE}<>]", plain)
+    for sentence in [item for item in section if isinstance(item, blocks.Text)]:
+        assert trace.plain(sentence.text) in plain
+    for figure in _figures(section):
+        assert figure.caption in plain and f"[Diagram: {trace.plain(figure.alt)}]" in plain
+    table = _table(section)
+    assert table.caption in plain
+    last = next(line for line in plain.splitlines() if line.startswith(str(table.shown.index[-1])))
+    for cell in table.shown.iloc[-1]:
+        assert all(word in last for word in re.sub(r"<[^>]+>", " ", trace.plain(cell)).split()), (cell, last)
+
+    survey_table = next(item for item in views.survey_block(
+        processed["survey_shares"], True, name, dict(survey.STATEMENTS), config.load().survey_min_respondents,
+        processed["administrations"]) if isinstance(item, blocks.Table))
+    assert PlainTextFormatter()(survey_table).startswith(f"[{blocks.SYNTHETIC_LABEL}]\n")
