@@ -112,6 +112,20 @@ def test_pages_served_first_hold_back_the_others_until_the_build_is_in():
     assert state.id("administrations/farsta.html") != before
 
 
+def test_on_the_first_build_a_page_served_first_is_shown_and_not_reloaded_again():
+    """After a restart the tabs that were open poll at once: their pages go first in the first build too."""
+    from pipeline.build import preview
+
+    state = preview.State()
+    start = state.id("administrations/farsta.html")
+    assert state.page("report.html", lambda: "<html>gammal</html>")[3] is False  # "byggs"
+    state.serve_first({"administrations/farsta.html": "<html>ny</html>"})
+    text, first, _, ready = state.page("administrations/farsta.html", lambda: None)
+    assert (text, ready) == ("<html>ny</html>", True) and first != start
+    state.set(digests={"report.html": "a", "administrations/farsta.html": preview._digest(b"<html>ny</html>")})
+    assert state.id("administrations/farsta.html") == first and state.id("report.html") != start
+
+
 def test_the_pages_open_in_a_browser_are_wanted_first():
     import threading
 

@@ -117,7 +117,7 @@ class State:
         """A build is in (``digests``: each HTML page's, see ``page_digests``) or failed (``error``)."""
         with self._changed:
             new = str(time.time_ns())
-            if error is None and self.error is None and self.ready:
+            if error is None and self.error is None and (self.ready or self.first):
                 self.ids = {page: self.ids.get(page, self.build) if self.digests.get(page) == digest else new
                             for page, digest in (digests or {}).items()}
             else:
@@ -168,7 +168,7 @@ class State:
         with self._changed:
             self._changed.wait_for(lambda: not self.first or page in self.first, timeout)
             text = self.first.get(page)
-            ident, error, ready = self.ids.get(page, self.build), self.error, self.ready
+            ident, error, ready = self.ids.get(page, self.build), self.error, self.ready or text is not None
         if text is None and ready and error is None:
             text = read()
         return text, ident, error, ready
