@@ -97,7 +97,7 @@ def test_a_changed_notebook_text_reuses_validation_and_every_other_run(increment
         notebook_path.write_text(original, encoding="utf-8")
 
 
-def test_a_changed_report_title_gives_the_verdict_without_gx_and_still_publishes_every_files_data_docs(incremental):
+def test_a_changed_diarienummer_gives_the_verdict_without_gx_and_still_publishes_every_files_data_docs(incremental):
     """report.yml's diarienummer is no suite's parameter: every file's passing result is kept, so the verdict needs no
     GX (the notebooks do not wait for its import), and the validator only writes the data docs, all of them."""
     params_path = incremental / "report.yml"

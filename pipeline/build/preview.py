@@ -93,10 +93,10 @@ MISSING_PAGE = _PAGE.format(title="Sidan finns inte i förhandsvisningen", body=
 class State:
     """What is served: each page's build id, the pages built first, the last build's error; polls wait on it.
 
-    A page's id changes only when its HTML changed (``served``), so a rebuild reloads the
+    A page's id changes only when its HTML changed (``set``), so a rebuild reloads the
     pages that show something new and leaves the others alone. The browser's polls name their
     page: those open are ``wanted`` first by the next rebuild, which hands them to ``serve_first``
-    as soon as they are built. From then until the whole build is in (``served``), every other
+    as soon as they are built. From then until the whole build is in (``set``), every other
     page waits: once one page of the new build is out, no page of the old one is served.
     """
 
@@ -161,7 +161,8 @@ class State:
             return {page for page in set(self._polling) | set(self._polled) if page
                     and (self._polling.get(page, 0) > 0 or now - self._polled.get(page, -1e9) < self.OPEN_AFTER_POLL)}
 
-    def page(self, page: str, read: Callable[[], str | None], timeout: float = 300) -> tuple[str | None, str, str | None, bool]:
+    def page(self, page: str, read: Callable[[], str | None],
+             timeout: float = 300) -> tuple[str | None, str, str | None, bool]:
         """(HTML or None when there is no such page, its id, the error, ready) as it is to be served now.
 
         A page not among those served first waits while they are out and the build is not in yet."""
@@ -219,7 +220,8 @@ class Handler(SimpleHTTPRequestHandler):
         text, build, error, ready = self.state.page(
             page, lambda: local.read_text(encoding="utf-8") if local.is_file() else None)
         if not ready:
-            text = _PAGE.format(title="Förhandsvisningen byggs …", body="<p>Sidan laddas om när rapporten är byggd.</p>")
+            text = _PAGE.format(title="Förhandsvisningen byggs …",
+                                body="<p>Sidan laddas om när rapporten är byggd.</p>")
         elif error is not None:
             text = error_page(error)
         elif text is None:  # with the reload script: the data docs, say, come after the pages

@@ -84,7 +84,8 @@ _BLANKS = re.compile(r"[ \t\r\n]+")
 
 def _plain(markup) -> str:
     """Markup or a traced value as plain text: tags become spaces, entities characters, runs of blanks one
-    (a no-break space, as in '12,9\xa0%', stays)."""
+    (a no-break space, as in '12,9\xa0%', stays). Not ``Markup.striptags``: it turns a no-break space into
+    a plain one and joins '4/26<span …>15,4 %</span>' into '4/2615,4 %'."""
     import html
 
     return _BLANKS.sub(" ", html.unescape(_TAG.sub(" ", trace.plain(str(markup))))).strip(" ")
@@ -123,10 +124,11 @@ class Table(Block):
 
     def plain_text(self) -> str:
         grid = self.shown.map(_plain)
-        grid.index = pd.Index([_plain(i) for i in grid.index], name=_plain(self.shown.index.name or self.row_header or ""))
+        grid.index = pd.Index([_plain(i) for i in grid.index],
+                              name=_plain(self.shown.index.name or self.row_header or ""))
         grid.columns = [" ".join(_plain(p) for p in c) if isinstance(c, tuple) else _plain(c) for c in grid.columns]
-        return _labelled([_plain(self.caption), grid.to_string(), f"Källa: {_plain(self.source)}" if self.source else ""],
-                         self.synthetic)
+        source = f"Källa: {_plain(self.source)}" if self.source else ""
+        return _labelled([_plain(self.caption), grid.to_string(), source], self.synthetic)
 
 
 @dataclass
@@ -231,4 +233,5 @@ class GroupedTable(Table):
         return body.replace("<thead><tr>", f"<thead><tr class=\"groups\">{blank}{''.join(spans)}</tr><tr>", 1)
 
 
-__all__ = ["Block", "Box", "Figure", "Fragment", "Group", "GroupedTable", "Table", "Text", "escape", "heading", "stacked", "synthetic_notice"]
+__all__ = ["Block", "Box", "Figure", "Fragment", "Group", "GroupedTable", "Table", "Text", "escape", "heading",
+           "stacked", "synthetic_notice"]
